@@ -1,0 +1,15 @@
+# hotpath_add_test(NAME <name> SOURCES <files...> [LIBS <targets...>] [LABELS <labels...>])
+# Every C++ test is registered through this helper so that `ctest -L unit|conformance|e2e`
+# selects a group.
+find_package(GTest REQUIRED)
+function(hotpath_add_test)
+  cmake_parse_arguments(T "" "NAME" "SOURCES;LIBS;LABELS;ARGS" ${ARGN})
+  add_executable(${T_NAME} ${T_SOURCES})
+  target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main)
+  target_compile_options(${T_NAME} PRIVATE ${HOTPATH_WARNINGS})
+  add_test(NAME ${T_NAME} COMMAND ${T_NAME} ${T_ARGS})
+  if(NOT T_LABELS)
+    set(T_LABELS unit)
+  endif()
+  set_tests_properties(${T_NAME} PROPERTIES LABELS "${T_LABELS}")
+endfunction()

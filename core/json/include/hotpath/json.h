@@ -1,0 +1,148 @@
+// hotpath/json: parse JSON bytes into a compact read-only tree, and write JSON back out.
+// Parsing uses simdjson (On-Demand) and keeps every number's exact source text so that
+// big integers, 1e400 and decimal arithmetic (multipleOf 0.01) can be handled exactly.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "hotpath/result.h"
+
+namespace hotpath::json {
+
+enum class Type : uint8_t { null, boolean, number, string, array, object };
+std::string_view type_name(Type t);  // "null", "boolean", "number", "string", "array", "object"
+
+// How a number's value is held. The source text (Value::number_text) is always kept and is
+// the exact value; the binary fields are a fast path.
+enum class NumberKind : uint8_t {
+  int64,   // integral and fits int64 (written without fraction/exponent): as_int64() is exact
+  uint64,  // integral and fits uint64 but not int64: as_uint64() is exact
+  float64, // has a fraction or exponent, or is too large for uint64; as_double() is the
+           // nearest double (may be +-inf for 1e400); use the text for exact work
+};
+
+struct Member;
+
+// A node of a parsed document. Trivially copyable, 24 bytes; points into its Document.
+class Value {
+ public:
+  Type type() const { return type_; }
+  bool is_null() const { return type_ == Type::null; }
+  bool is_bool() const { return type_ == Type::boolean; }
+  bool is_number() const { return type_ == Type::number; }
+  bool is_string() const { return type_ == Type::string; }
+  bool is_array() const { return type_ == Type::array; }
+  bool is_object() const { return type_ == Type::object; }
+
+  bool as_bool() const { return b_; }
+
+  NumberKind number_kind() const { return static_cast<NumberKind>(sub_); }
+  int64_t as_int64() const { return n_.i; }
+  uint64_t as_uint64() const { return n_.u; }
+  double as_double() const { return d_; }           // always set for numbers
+  std::string_view number_text() const { return {p_.s, size_}; }  // exact JSON source text
+  // True when the number's mathematical value is an integer (1.0, 1e3 and 1e400 are).
+  bool is_integer() const;
+
+  // Strings: UTF-8, unescaped.
+  std::string_view as_string() const { return {p_.s, size_}; }
+
+  // Arrays.
+  uint32_t size() const { return size_; }  // elements for arrays, members for objects
+  const Value* begin_items() const { return p_.items; }
+  const Value* end_items() const { return p_.items + size_; }
+  const Value& operator[](uint32_t i) const { return p_.items[i]; }
+
+  // Objects: members in document order. Duplicate keys are kept as written.
+  const Member* begin_members() const { return p_.members; }
+  const Member* end_members() const { return p_.members + size_; }
+  const Value* find(std::string_view key) const;  // last member with that key, or nullptr
+
+  // Construction (used by the parser and by tests).
+  static Value null() { Value v; v.type_ = Type::null; return v; }
+  static Value boolean(bool b) { Value v; v.type_ = Type::boolean; v.b_ = b; return v; }
+  static Value string(const char* s, uint32_t n) { Value v; v.type_ = Type::string; v.p_.s = s; v.size_ = n; return v; }
+  static Value number(NumberKind k, const char* text, uint32_t n, double d, int64_t i) {
+    Value v; v.type_ = Type::number; v.sub_ = static_cast<uint8_t>(k); v.p_.s = text; v.size_ = n; v.d_ = d; v.n_.i = i; return v;
+  }
+  static Value array(const Value* items, uint32_t n) { Value v; v.type_ = Type::array; v.p_.items = items; v.size_ = n; return v; }
+  static Value object(const Member* m, uint32_t n) { Value v; v.type_ = Type::object; v.p_.members = m; v.size_ = n; return v; }
+
+ private:
+  Type type_ = Type::null;
+  uint8_t sub_ = 0;
+  bool b_ = false;
+  uint32_t size_ = 0;
+  union { const char* s; const Value* items; const Member* members; } p_{nullptr};
+  // numbers only: d_ always; n_ holds the exact integer for int64/uint64 kinds
+  double d_ = 0;
+  union { int64_t i; uint64_t u; } n_{0};
+};
+
+struct Member {
+  std::string_view key;
+  Value value;
+};
+
+// Structural equality as JSON Schema defines it: numbers compare by mathematical value
+// (1 == 1.0 == 1e0), objects ignore member order.
+bool equal(const Value& a, const Value& b);
+
+// Exact comparison of two numbers by mathematical value: -1, 0 or 1.
+int compare_numbers(const Value& a, const Value& b);
+// Exact comparison of a number against the number written as JSON text `limit_text`.
+int compare_number_text(const Value& a, std::string_view limit_text);
+// Exact "a is an integer multiple of divisor" for decimal texts (19.99 is a multiple of 0.01).
+// divisor_text must be a positive JSON number.
+bool is_multiple_of(const Value& a, std::string_view divisor_text);
+
+struct ParseError {
+  std::string message;  // e.g. "expected ',' or '}' after object member"
+  uint32_t line = 0;    // 1-based
+  uint32_t column = 0;  // 1-based, in bytes
+  size_t offset = 0;    // byte offset of the error
+  std::string to_string() const;  // "line 3, column 14: message"
+};
+
+struct ParseOptions {
+  uint32_t max_depth = 1024;              // deeper nesting is a ParseError, never a crash
+  size_t max_size = size_t(4) << 30;      // bytes; larger input is refused
+};
+
+// A parsed document. Owns the bytes its Values point to. Reusable: parse() again replaces
+// the content (and invalidates Values from the previous parse) without freeing capacity,
+// so a Document per thread gives allocation-free parsing in steady state.
+class Document {
+ public:
+  Document();
+  ~Document();
+  Document(Document&&) noexcept;
+  Document& operator=(Document&&) noexcept;
+  Document(const Document&) = delete;
+  Document& operator=(const Document&) = delete;
+
+  // Parses `bytes` (copied into a padded internal buffer). On success root() is the value.
+  Result<const Value*, ParseError> parse(std::string_view bytes, const ParseOptions& = {});
+  const Value& root() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Serialization: compact JSON, keys in document order, numbers written as their source text.
+void write(const Value& v, std::string& out);
+std::string to_string(const Value& v);
+// Appends s as a JSON string literal (quotes and escapes included).
+void write_string(std::string_view s, std::string& out);
+
+// Convenience: validate UTF-8 (used for error messages and by callers handling raw text).
+bool is_valid_utf8(std::string_view s);
+// Number of Unicode code points in a valid UTF-8 string.
+size_t count_code_points(std::string_view s);
+
+}  // namespace hotpath::json

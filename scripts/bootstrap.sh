@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs everything Hotpath needs to build, test and benchmark, from Debian and npm only.
+# Idempotent: when everything is present it only checks and returns (well under a second).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  build-essential cmake pkg-config git
+  libgtest-dev libgmock-dev libbenchmark-dev   # C++ tests and micro-benchmarks
+  unicode-data                                 # UCD files; regex/IDNA tables are generated from them at build time
+  nodejs                                       # bench against ajv, npm dependencies
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  # nodejs may come from nodesource instead of Debian; any working node is fine.
+  if [[ $p == nodejs ]] && command -v node >/dev/null; then continue; fi
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "bootstrap: installing Debian packages: ${missing[*]}"
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# npm dependencies (simdjson sources, ajv for the side-by-side benchmark and metaschemas).
+stamp=node_modules/.hotpath-bootstrap
+if [[ ! -f $stamp || package.json -nt $stamp || ( -f package-lock.json && package-lock.json -nt $stamp ) ]]; then
+  echo "bootstrap: installing npm packages"
+  if [[ -f package-lock.json ]]; then npm ci --no-audit --no-fund --loglevel=error
+  else npm install --no-audit --no-fund --loglevel=error; fi
+  touch "$stamp"
+fi
