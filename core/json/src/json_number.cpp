@@ -1,0 +1,407 @@
+// Numbers: token parsing for the parser, and the exact comparisons JSON Schema needs
+// (minimum/maximum, const/enum, multipleOf). Fast paths use int64 and double; when they
+// cannot decide, the decimal text is compared exactly (see json_number.h).
+#include "json_number.h"
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <system_error>
+#include <vector>
+
+namespace hotpath::json {
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+__extension__ typedef unsigned __int128 uint128;  // GCC/Clang builtin; exact 64x64 products
+
+template <typename T>
+int three_way(T a, T b) { return a < b ? -1 : (a > b ? 1 : 0); }
+
+}  // namespace
+
+namespace internal {
+
+bool decompose(std::string_view text, Decimal& out) {
+  out = Decimal{};
+  if (text.size() > std::numeric_limits<uint32_t>::max() / 2) return false;
+  const char* s = text.data();
+  const char* e = s + text.size();
+  if (s < e && *s == '-') { out.neg = true; ++s; }
+  if (s == e || !is_digit(*s)) return false;
+  const char* int_begin = s;
+  if (*s == '0') {
+    ++s;
+  } else {
+    while (s < e && is_digit(*s)) ++s;
+  }
+  out.int_part = int_begin;
+  out.int_len = static_cast<uint32_t>(s - int_begin);
+  if (s < e && *s == '.') {
+    ++s;
+    const char* frac_begin = s;
+    while (s < e && is_digit(*s)) ++s;
+    if (s == frac_begin) return false;
+    out.frac_part = frac_begin;
+    out.frac_len = static_cast<uint32_t>(s - frac_begin);
+  }
+  int64_t exp10 = 0;
+  if (s < e && (*s == 'e' || *s == 'E')) {
+    ++s;
+    bool exp_neg = false;
+    if (s < e && (*s == '+' || *s == '-')) { exp_neg = *s == '-'; ++s; }
+    const char* exp_begin = s;
+    while (s < e && is_digit(*s)) {
+      exp10 = exp10 <= kMaxDecimalExponent / 10 ? exp10 * 10 + (*s - '0') : kMaxDecimalExponent;
+      ++s;
+    }
+    if (s == exp_begin) return false;
+    if (exp10 > kMaxDecimalExponent) exp10 = kMaxDecimalExponent;
+    if (exp_neg) exp10 = -exp10;
+  }
+  if (s != e) return false;
+
+  uint32_t total = out.int_len + out.frac_len;
+  auto digit_at = [&](uint32_t k) {
+    return k < out.int_len ? out.int_part[k] : out.frac_part[k - out.int_len];
+  };
+  uint32_t begin = 0;
+  while (begin < total && digit_at(begin) == '0') ++begin;
+  uint32_t end = total;
+  while (end > begin && digit_at(end - 1) == '0') --end;
+  out.begin = begin;
+  out.end = end;
+  out.exp = begin == end ? 0 : exp10 - int64_t(out.frac_len) + int64_t(total - end);
+  return true;
+}
+
+int compare_decimal(const Decimal& a, const Decimal& b) {
+  if (a.is_zero() || b.is_zero()) {
+    if (a.is_zero() && b.is_zero()) return 0;
+    if (a.is_zero()) return b.neg ? 1 : -1;
+    return a.neg ? -1 : 1;
+  }
+  if (a.neg != b.neg) return a.neg ? -1 : 1;
+  int magnitude = three_way(a.adjusted(), b.adjusted());
+  if (magnitude == 0) {
+    uint32_t n = std::min(a.digit_count(), b.digit_count());
+    for (uint32_t i = 0; i < n && magnitude == 0; ++i) magnitude = three_way(a.digit(i), b.digit(i));
+    if (magnitude == 0) magnitude = three_way(a.digit_count(), b.digit_count());
+  }
+  return a.neg ? -magnitude : magnitude;
+}
+
+bool parse_number_token(const char* text, size_t len, Value& out) {
+  if (len == 0 || len > std::numeric_limits<uint32_t>::max()) return false;
+  const char* s = text;
+  const char* e = text + len;
+  bool neg = false;
+  if (*s == '-') {
+    neg = true;
+    if (++s == e) return false;
+  }
+  // One pass: validate the grammar and gather the digits (int and fraction) into
+  // `mantissa` while at most 19 of them have been seen, so it stays exact.
+  const char* int_begin = s;
+  uint64_t mantissa = 0;
+  if (*s == '0') {
+    ++s;
+  } else if (is_digit(*s)) {
+    while (s < e && is_digit(*s)) mantissa = mantissa * 10 + uint64_t(*s++ - '0');
+  } else {
+    return false;
+  }
+  const size_t int_digits = size_t(s - int_begin);
+  size_t frac_digits = 0;
+  bool integral_text = true;
+  if (s < e && *s == '.') {
+    integral_text = false;
+    const char* frac_begin = ++s;
+    if (s == e || !is_digit(*s)) return false;
+    while (s < e && is_digit(*s)) mantissa = mantissa * 10 + uint64_t(*s++ - '0');
+    frac_digits = size_t(s - frac_begin);
+  }
+  int64_t exponent = 0;
+  if (s < e && (*s == 'e' || *s == 'E')) {
+    integral_text = false;
+    bool exp_neg = false;
+    if (++s < e && (*s == '+' || *s == '-')) exp_neg = *s++ == '-';
+    if (s == e || !is_digit(*s)) return false;
+    while (s < e && is_digit(*s)) {
+      if (exponent < 100000) exponent = exponent * 10 + (*s - '0');
+      ++s;
+    }
+    if (exp_neg) exponent = -exponent;
+  }
+  if (s != e) return false;
+  const uint32_t n = static_cast<uint32_t>(len);
+
+  if (integral_text && int_digits <= 20) {
+    bool fits = true;
+    if (int_digits == 20) {  // the accumulation above may have wrapped: redo it checked
+      mantissa = 0;
+      for (const char* p = int_begin; p < int_begin + 20 && fits; ++p) {
+        fits = !__builtin_mul_overflow(mantissa, 10u, &mantissa) &&
+               !__builtin_add_overflow(mantissa, uint64_t(*p - '0'), &mantissa);
+      }
+    }
+    if (fits) {
+      constexpr uint64_t kInt64Max = uint64_t(std::numeric_limits<int64_t>::max());
+      if (neg && mantissa <= kInt64Max + 1) {
+        int64_t i = mantissa == kInt64Max + 1 ? std::numeric_limits<int64_t>::min()
+                                               : -static_cast<int64_t>(mantissa);
+        out = Value::number(NumberKind::int64, text, n, static_cast<double>(i), i);
+        return true;
+      }
+      if (!neg) {
+        NumberKind kind = mantissa <= kInt64Max ? NumberKind::int64 : NumberKind::uint64;
+        out = Value::number(kind, text, n, static_cast<double>(mantissa), static_cast<int64_t>(mantissa));
+        return true;
+      }
+    }
+  }
+
+  // Clinger's fast path: an exact mantissa below 2^53 times an exact power of ten up to
+  // 10^22 is one correctly rounded IEEE operation.
+  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  const int64_t scale = exponent - int64_t(frac_digits);
+  if (int_digits + frac_digits <= 19 && mantissa <= (uint64_t(1) << 53) && scale >= -22 && scale <= 22) {
+    double d = static_cast<double>(mantissa);
+    d = scale < 0 ? d / kPow10[-scale] : d * kPow10[scale];
+    out = Value::number(NumberKind::float64, text, n, neg ? -d : d, 0);
+    return true;
+  }
+
+  double d = 0;
+  auto [ptr, ec] = std::from_chars(text, e, d);
+  if (ec == std::errc::result_out_of_range) {
+    // from_chars leaves d untouched when the value is beyond double's range: the nearest
+    // double is then +-inf (overflow) or +-0 (underflow).
+    Decimal dec;
+    decompose(std::string_view(text, len), dec);
+    d = dec.adjusted() > 0 ? std::numeric_limits<double>::infinity() : 0.0;
+    if (neg) d = -d;
+  } else if (ec != std::errc() || ptr != e) {
+    return false;
+  }
+  out = Value::number(NumberKind::float64, text, n, d, 0);
+  return true;
+}
+
+}  // namespace internal
+
+namespace {
+
+using internal::Decimal;
+using internal::decompose;
+
+int exact_compare_texts(const Value& a, std::string_view b_text) {
+  Decimal da, db;
+  if (!decompose(a.number_text(), da) || !decompose(b_text, db)) return 0;
+  return internal::compare_decimal(da, db);
+}
+
+// A JSON text that is a plain non-negative integer of at most 18 digits (so it fits int64).
+bool small_integer_text(std::string_view text, int64_t& value) {
+  if (text.empty() || text.size() > 18) return false;
+  int64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  if (text.size() > 1 && text[0] == '0') return false;
+  value = v;
+  return true;
+}
+
+// ---- exact divisibility ------------------------------------------------------------------
+
+uint64_t mul_mod(uint64_t a, uint64_t b, uint64_t m) {
+  return static_cast<uint64_t>((static_cast<uint128>(a) * b) % m);
+}
+
+uint64_t pow10_mod(uint64_t k, uint64_t m) {
+  uint64_t result = 1 % m;
+  uint64_t base = 10 % m;
+  while (k != 0) {
+    if (k & 1) result = mul_mod(result, base, m);
+    base = mul_mod(base, base, m);
+    k >>= 1;
+  }
+  return result;
+}
+
+// Significant digits of `d` modulo m (m < 2^64), 18 digits at a time.
+uint64_t digits_mod(const Decimal& d, uint64_t m) {
+  uint128 r = 0;
+  uint32_t n = d.digit_count();
+  uint32_t i = 0;
+  while (i < n) {
+    uint64_t chunk = 0;
+    uint64_t scale = 1;
+    for (uint32_t j = 0; j < 18 && i < n; ++j, ++i) {
+      chunk = chunk * 10 + d.digit(i);
+      scale *= 10;
+    }
+    r = (r * scale + chunk) % m;
+  }
+  return static_cast<uint64_t>(r);
+}
+
+// A small unsigned bignum (little-endian 32-bit limbs) for divisors with more than 19
+// significant digits; only modular reduction is needed, so it stays tiny.
+class BigUnsigned {
+ public:
+  bool is_zero() const { return limbs_.empty(); }
+
+  void mul_add(uint32_t mul, uint32_t add) {
+    uint64_t carry = add;
+    for (uint32_t& limb : limbs_) {
+      uint64_t t = uint64_t(limb) * mul + carry;
+      limb = static_cast<uint32_t>(t);
+      carry = t >> 32;
+    }
+    if (carry) limbs_.push_back(static_cast<uint32_t>(carry));
+  }
+
+  static int compare(const BigUnsigned& a, const BigUnsigned& b) {
+    if (a.limbs_.size() != b.limbs_.size()) return a.limbs_.size() < b.limbs_.size() ? -1 : 1;
+    for (size_t i = a.limbs_.size(); i-- > 0;) {
+      if (a.limbs_[i] != b.limbs_[i]) return a.limbs_[i] < b.limbs_[i] ? -1 : 1;
+    }
+    return 0;
+  }
+
+  // *this -= b, requires *this >= b.
+  void subtract(const BigUnsigned& b) {
+    int64_t borrow = 0;
+    for (size_t i = 0; i < limbs_.size(); ++i) {
+      int64_t t = int64_t(limbs_[i]) - borrow - (i < b.limbs_.size() ? int64_t(b.limbs_[i]) : 0);
+      borrow = t < 0;
+      limbs_[i] = static_cast<uint32_t>(t + (borrow << 32));
+    }
+    trim();
+  }
+
+  void reduce_small_multiple(const BigUnsigned& m) {  // *this < 11 m
+    while (compare(*this, m) >= 0) subtract(m);
+  }
+
+  // (a * b) mod m, bit by bit: fine for the few-hundred-bit divisors schemas hold.
+  static BigUnsigned mul_mod(const BigUnsigned& a, const BigUnsigned& b, const BigUnsigned& m) {
+    std::vector<uint32_t> product(a.limbs_.size() + b.limbs_.size(), 0);
+    for (size_t i = 0; i < a.limbs_.size(); ++i) {
+      uint64_t carry = 0;
+      for (size_t j = 0; j < b.limbs_.size(); ++j) {
+        uint64_t t = uint64_t(a.limbs_[i]) * b.limbs_[j] + product[i + j] + carry;
+        product[i + j] = static_cast<uint32_t>(t);
+        carry = t >> 32;
+      }
+      product[i + b.limbs_.size()] += static_cast<uint32_t>(carry);
+    }
+    BigUnsigned r;
+    for (size_t i = product.size(); i-- > 0;) {
+      for (int bit = 31; bit >= 0; --bit) {
+        r.mul_add(2, (product[i] >> bit) & 1u);
+        if (compare(r, m) >= 0) r.subtract(m);
+      }
+    }
+    return r;
+  }
+
+ private:
+  void trim() {
+    while (!limbs_.empty() && limbs_.back() == 0) limbs_.pop_back();
+  }
+  std::vector<uint32_t> limbs_;
+};
+
+bool big_divisor_divides(const Decimal& a, const Decimal& b, uint64_t k) {
+  BigUnsigned m;
+  for (uint32_t i = 0; i < b.digit_count(); ++i) m.mul_add(10, b.digit(i));
+  BigUnsigned r;
+  for (uint32_t i = 0; i < a.digit_count(); ++i) {
+    r.mul_add(10, a.digit(i));
+    r.reduce_small_multiple(m);
+  }
+  if (r.is_zero()) return true;
+  BigUnsigned power;
+  power.mul_add(1, 1);
+  BigUnsigned base;
+  base.mul_add(1, 10);
+  base.reduce_small_multiple(m);
+  while (k != 0) {
+    if (k & 1) power = BigUnsigned::mul_mod(power, base, m);
+    base = BigUnsigned::mul_mod(base, base, m);
+    k >>= 1;
+  }
+  return BigUnsigned::mul_mod(r, power, m).is_zero();
+}
+
+}  // namespace
+
+bool Value::is_integer() const {
+  if (type_ != Type::number) return false;
+  if (number_kind() != NumberKind::float64) return true;
+  Decimal d;
+  if (!decompose(number_text(), d)) return std::isfinite(d_) && d_ == std::trunc(d_);
+  return d.is_zero() || d.exp >= 0;
+}
+
+int compare_numbers(const Value& a, const Value& b) {
+  NumberKind ka = a.number_kind();
+  NumberKind kb = b.number_kind();
+  if (ka == NumberKind::int64 && kb == NumberKind::int64) return three_way(a.as_int64(), b.as_int64());
+  if (ka != NumberKind::float64 && kb != NumberKind::float64) {
+    // uint64 kind holds values above INT64_MAX; compare mixed signs without overflow.
+    if (ka == NumberKind::uint64 && kb == NumberKind::uint64) return three_way(a.as_uint64(), b.as_uint64());
+    if (ka == NumberKind::uint64) return b.as_int64() < 0 ? 1 : three_way(a.as_uint64(), uint64_t(b.as_int64()));
+    return a.as_int64() < 0 ? -1 : three_way(uint64_t(a.as_int64()), b.as_uint64());
+  }
+  // Rounding to nearest is monotonic, so different doubles order their exact values;
+  // only a tie (or a NaN from a hand-built Value) needs the exact decimal comparison.
+  double da = a.as_double();
+  double db = b.as_double();
+  if (da < db) return -1;
+  if (da > db) return 1;
+  return exact_compare_texts(a, b.number_text());
+}
+
+int compare_number_text(const Value& a, std::string_view limit_text) {
+  int64_t limit = 0;
+  if (a.number_kind() == NumberKind::int64) {
+    bool negative = !limit_text.empty() && limit_text[0] == '-';
+    if (small_integer_text(negative ? limit_text.substr(1) : limit_text, limit)) {
+      return three_way(a.as_int64(), negative ? -limit : limit);
+    }
+  }
+  return exact_compare_texts(a, limit_text);
+}
+
+bool is_multiple_of(const Value& a, std::string_view divisor_text) {
+  int64_t divisor = 0;
+  if (a.number_kind() == NumberKind::int64 && small_integer_text(divisor_text, divisor) && divisor > 0) {
+    return a.as_int64() % divisor == 0;
+  }
+  Decimal da, db;
+  if (!decompose(divisor_text, db) || db.is_zero() || db.neg) return false;
+  if (!decompose(a.number_text(), da)) return false;
+  if (da.is_zero()) return true;
+  // a = A * 10^ea, divisor = B * 10^eb with A, B free of trailing zeros. a / divisor is an
+  // integer iff B divides A * 10^(ea-eb); when ea < eb it would need 10 | A, which is false.
+  if (da.exp < db.exp) return false;
+  uint64_t k = static_cast<uint64_t>(da.exp - db.exp);
+  if (db.digit_count() <= 19) {
+    uint64_t m = 0;
+    for (uint32_t i = 0; i < db.digit_count(); ++i) m = m * 10 + db.digit(i);
+    if (m == 1) return true;
+    uint64_t r = digits_mod(da, m);
+    return r == 0 || mul_mod(r, pow10_mod(k, m), m) == 0;
+  }
+  return big_divisor_divides(da, db, k);
+}
+
+}  // namespace hotpath::json

@@ -1,0 +1,132 @@
+// Serialization (compact JSON, numbers as their source text) and the UTF-8 helpers.
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+#include "hotpath/json.h"
+#include "simdjson.h"
+
+namespace hotpath::json {
+namespace {
+
+void write_number(const Value& v, std::string& out) {
+  std::string_view text = v.number_text();
+  if (!text.empty()) {
+    out.append(text.data(), text.size());
+    return;
+  }
+  // A hand-built Value without source text: write its binary value.
+  char buf[32];
+  std::to_chars_result r{};
+  switch (v.number_kind()) {
+    case NumberKind::int64: r = std::to_chars(buf, buf + sizeof buf, v.as_int64()); break;
+    case NumberKind::uint64: r = std::to_chars(buf, buf + sizeof buf, v.as_uint64()); break;
+    case NumberKind::float64:
+      if (!std::isfinite(v.as_double())) {
+        out.append("null");  // JSON has no infinity; this is what JSON.stringify writes
+        return;
+      }
+      r = std::to_chars(buf, buf + sizeof buf, v.as_double());
+      break;
+  }
+  out.append(buf, r.ptr);
+}
+
+}  // namespace
+
+// True when one of the 8 bytes in `w` is below 0x20, '"' or '\\' (SWAR: exact for "any").
+inline bool word_needs_escape(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101u;
+  constexpr uint64_t kHigh = 0x8080808080808080u;
+  const uint64_t quote = w ^ (kOnes * '"');
+  const uint64_t backslash = w ^ (kOnes * '\\');
+  return (((w - kOnes * 0x20) & ~w) | ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash)) & kHigh;
+}
+
+void write_string(std::string_view s, std::string& out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  const char* run = s.data();
+  const char* p = run;
+  const char* const end = s.data() + s.size();
+  while (p != end) {
+    if (end - p >= 8) {
+      uint64_t word;
+      std::memcpy(&word, p, 8);
+      if (!word_needs_escape(word)) {
+        p += 8;
+        continue;
+      }
+    }
+    const auto c = static_cast<unsigned char>(*p);
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      ++p;
+      continue;
+    }
+    out.append(run, size_t(p - run));
+    run = ++p;
+    switch (c) {
+      case '"': out.append("\\\"", 2); break;
+      case '\\': out.append("\\\\", 2); break;
+      case '\b': out.append("\\b", 2); break;
+      case '\f': out.append("\\f", 2); break;
+      case '\n': out.append("\\n", 2); break;
+      case '\r': out.append("\\r", 2); break;
+      case '\t': out.append("\\t", 2); break;
+      default: {
+        const char escape[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+        out.append(escape, sizeof escape);
+      }
+    }
+  }
+  out.append(run, size_t(end - run));
+  out.push_back('"');
+}
+
+void write(const Value& v, std::string& out) {
+  switch (v.type()) {
+    case Type::null: out.append("null", 4); return;
+    case Type::boolean: v.as_bool() ? out.append("true", 4) : out.append("false", 5); return;
+    case Type::number: write_number(v, out); return;
+    case Type::string: write_string(v.as_string(), out); return;
+    case Type::array:
+      out.push_back('[');
+      for (const Value* item = v.begin_items(); item != v.end_items(); ++item) {
+        if (item != v.begin_items()) out.push_back(',');
+        write(*item, out);
+      }
+      out.push_back(']');
+      return;
+    case Type::object:
+      out.push_back('{');
+      for (const Member* m = v.begin_members(); m != v.end_members(); ++m) {
+        if (m != v.begin_members()) out.push_back(',');
+        write_string(m->key, out);
+        out.push_back(':');
+        write(m->value, out);
+      }
+      out.push_back('}');
+      return;
+  }
+}
+
+std::string to_string(const Value& v) {
+  std::string out;
+  write(v, out);
+  return out;
+}
+
+std::string ParseError::to_string() const {
+  return "line " + std::to_string(line) + ", column " + std::to_string(column) + ": " + message;
+}
+
+bool is_valid_utf8(std::string_view s) { return simdjson::validate_utf8(s.data(), s.size()); }
+
+size_t count_code_points(std::string_view s) {
+  size_t count = 0;
+  for (char c : s) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return count;
+}
+
+}  // namespace hotpath::json
