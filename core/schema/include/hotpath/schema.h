@@ -104,7 +104,9 @@ class Compiler {
   void add_ref_map(RefMap map);
 
   // Compiles a root schema given as JSON text. `uri` is its retrieval URI (used as the base
-  // URI when the schema has no $id); empty means a default of "urn:hotpath:root".
+  // URI when the schema has no $id). Empty means the schema has no URI of its own: each such
+  // root gets a private base, and absoluteKeywordLocation then holds only the fragment
+  // ("#/properties/a/type") unless the schema declares an $id.
   Result<Validator, CompileError> compile(std::string_view schema_json, std::string_view uri = {});
   // Compiles a schema file read from disk (its file:// URI is the base URI).
   Result<Validator, CompileError> compile_file(const std::string& path);

@@ -1,0 +1,938 @@
+// Evaluator: runs a compiled Program against one parsed instance.
+// Flag mode stops at the first failure and builds no strings; basic mode keeps the
+// evaluation path and instance location as it goes and records every failing keyword.
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+#include <string>
+#include <unordered_map>
+
+#include "hotpath/stack_guard.h"
+#include "program.h"
+#include "uri.h"
+
+namespace hotpath::schema {
+namespace internal {
+namespace {
+
+#define HP_NOINLINE __attribute__((noinline))
+#define HP_COLD __attribute__((noinline, cold))
+
+constexpr int kMaxDepth = 4096;  // nested subschema evaluations; >1000-hop $ref chains fit
+
+// Which properties/items of the current instance have been evaluated (for unevaluated*).
+struct Annotations {
+  std::vector<uint8_t> props;  // by member index
+  bool all_props = false;
+  uint32_t items_prefix = 0;
+  bool all_items = false;
+  std::vector<uint8_t> item_bits;  // by item index (contains)
+
+  void mark_prop(uint32_t i, uint32_t n) {
+    if (props.size() < n) props.resize(n, 0);
+    props[i] = 1;
+  }
+  bool prop(uint32_t i) const { return all_props || (i < props.size() && props[i]); }
+  void mark_item(uint32_t i, uint32_t n) {
+    if (item_bits.size() < n) item_bits.resize(n, 0);
+    item_bits[i] = 1;
+  }
+  bool item(uint32_t i) const {
+    return all_items || i < items_prefix || (i < item_bits.size() && item_bits[i]);
+  }
+  void merge(const Annotations& o) {
+    all_props |= o.all_props;
+    if (props.size() < o.props.size()) props.resize(o.props.size(), 0);
+    for (size_t i = 0; i < o.props.size(); ++i) props[i] |= o.props[i];
+    all_items |= o.all_items;
+    items_prefix = std::max(items_prefix, o.items_prefix);
+    if (item_bits.size() < o.item_bits.size()) item_bits.resize(o.item_bits.size(), 0);
+    for (size_t i = 0; i < o.item_bits.size(); ++i) item_bits[i] |= o.item_bits[i];
+  }
+};
+
+// The dynamic scope: a stack that lives inline for the usual shallow case, so a validation
+// call allocates nothing.
+class ScopeStack {
+ public:
+  bool empty() const { return size_ == 0; }
+  uint32_t back() const { return at(size_ - 1); }
+  void push_back(uint32_t r) {
+    if (size_ < kInline) inline_[size_] = r;
+    else spill_.push_back(r);
+    ++size_;
+  }
+  void pop_back() {
+    --size_;
+    if (size_ >= kInline) spill_.pop_back();
+  }
+  uint32_t at(size_t i) const { return i < kInline ? inline_[i] : spill_[i - kInline]; }
+  size_t size() const { return size_; }
+
+ private:
+  static constexpr size_t kInline = 32;
+  uint32_t inline_[kInline];
+  size_t size_ = 0;
+  std::vector<uint32_t> spill_;
+};
+
+struct Ctx {
+  const Program& prog;
+  bool basic;
+  std::vector<OutputError>* errors;
+  std::string kpath;  // evaluation path (keywordLocation)
+  std::string ipath;  // instanceLocation
+  ScopeStack scope;  // dynamic scope: resources entered, outermost first
+  int depth = 0;
+  bool too_deep = false;
+};
+
+// Restores a path string to its length at construction.
+struct PathMark {
+  std::string& s;
+  size_t n;
+  explicit PathMark(std::string& str) : s(str), n(str.size()) {}
+  ~PathMark() { s.resize(n); }
+};
+
+// Runs a sub-evaluation in flag mode (for `not`, `if`, `contains`: their errors never show).
+struct FlagMode {
+  Ctx& c;
+  bool saved;
+  explicit FlagMode(Ctx& ctx) : c(ctx), saved(ctx.basic) { ctx.basic = false; }
+  ~FlagMode() { c.basic = saved; }
+};
+
+std::string preview(const json::Value& v) {
+  std::string s = json::to_string(v);
+  if (s.size() > 64) {
+    size_t cut = 60;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // keep UTF-8 whole
+    s.resize(cut);
+    s += "...";
+  }
+  return s;
+}
+
+std::string quoted(std::string_view s) {
+  std::string out;
+  json::write_string(s, out);
+  return out;
+}
+
+void report(Ctx& c, std::string_view keyword, const std::string& abs_location, std::string message,
+            std::string params = "{}") {
+  if (!c.basic) return;
+  OutputError e;
+  e.keyword = std::string(keyword);
+  e.keyword_location = c.kpath;
+  e.absolute_keyword_location = abs_location;
+  e.instance_location = c.ipath;
+  e.message = std::move(message);
+  e.params = std::move(params);
+  c.errors->push_back(std::move(e));
+}
+
+std::string type_list(uint8_t mask) {
+  static const std::pair<uint8_t, const char*> names[] = {{kNull, "null"},     {kBoolean, "boolean"},
+                                                          {kObject, "object"}, {kArray, "array"},
+                                                          {kNumber, "number"}, {kString, "string"},
+                                                          {kInteger, "integer"}};
+  std::string out;
+  for (auto& [bit, name] : names) {
+    if (mask & bit) {
+      if (!out.empty()) out += ",";
+      out += name;
+    }
+  }
+  return out;
+}
+
+bool type_matches(uint8_t mask, const json::Value& v, bool strict_integer) {
+  switch (v.type()) {
+    case json::Type::null: return mask & kNull;
+    case json::Type::boolean: return mask & kBoolean;
+    case json::Type::object: return mask & kObject;
+    case json::Type::array: return mask & kArray;
+    case json::Type::string: return mask & kString;
+    case json::Type::number:
+      if (mask & kNumber) return true;
+      if (mask & kInteger) {
+        if (v.number_kind() != json::NumberKind::float64) return true;
+        if (strict_integer) {  // draft-04: an integer is written without fraction or exponent
+          return v.number_text().find_first_of(".eE") == std::string_view::npos;
+        }
+        return v.is_integer();
+      }
+      return false;
+  }
+  return false;
+}
+
+// Returns (i, j) with i < j of the first pair of equal items, or false.
+bool find_duplicate(const json::Value& arr, uint32_t* out_i, uint32_t* out_j) {
+  const uint32_t n = arr.size();
+  if (n < 2) return false;
+  if (n <= 16) {
+    for (uint32_t j = 1; j < n; ++j)
+      for (uint32_t i = 0; i < j; ++i)
+        if (json::equal(arr[i], arr[j])) { *out_i = i; *out_j = j; return true; }
+    return false;
+  }
+  // Hash consistent with json::equal: numbers hash by their nearest double (equal values
+  // round to the same double), objects by an order-independent combination.
+  struct Hasher {
+    static uint64_t mix(uint64_t h) {
+      h ^= h >> 33; h *= 0xff51afd7ed558ccdULL; h ^= h >> 33; h *= 0xc4ceb9fe1a85ec53ULL; h ^= h >> 33;
+      return h;
+    }
+    static uint64_t str(std::string_view s) {
+      uint64_t h = 1469598103934665603ULL;
+      for (unsigned char ch : s) { h ^= ch; h *= 1099511628211ULL; }
+      return h;
+    }
+    static uint64_t of(const json::Value& v, int depth) {
+      switch (v.type()) {
+        case json::Type::null: return 1;
+        case json::Type::boolean: return v.as_bool() ? 2 : 3;
+        case json::Type::number: {
+          double d = v.as_double();
+          if (d == 0) d = 0;  // -0 == 0
+          uint64_t bits;
+          std::memcpy(&bits, &d, sizeof bits);
+          return mix(bits ^ 4);
+        }
+        case json::Type::string: return mix(str(v.as_string()) ^ 5);
+        case json::Type::array: {
+          uint64_t h = 6;
+          if (depth > 32) return h;
+          for (auto it = v.begin_items(); it != v.end_items(); ++it) h = mix(h * 31 + of(*it, depth + 1));
+          return h;
+        }
+        case json::Type::object: {
+          uint64_t h = 7;
+          if (depth > 32) return h;
+          for (auto m = v.begin_members(); m != v.end_members(); ++m) h += mix(str(m->key) ^ of(m->value, depth + 1));
+          return h;
+        }
+      }
+      return 0;
+    }
+  };
+  std::unordered_multimap<uint64_t, uint32_t> seen;
+  seen.reserve(n);
+  for (uint32_t j = 0; j < n; ++j) {
+    uint64_t h = Hasher::of(arr[j], 0);
+    auto range = seen.equal_range(h);
+    for (auto it = range.first; it != range.second; ++it) {
+      if (json::equal(arr[it->second], arr[j])) { *out_i = it->second; *out_j = j; return true; }
+    }
+    seen.emplace(h, j);
+  }
+  return false;
+}
+
+bool eval(const Node* n, const json::Value& inst, Ctx& c, Annotations* ann);
+
+// RFC 4648 base64 with padding; false on any invalid character or length.
+bool decode_base64(std::string_view in, std::string& out) {
+  auto val = [](char ch) -> int {
+    if (ch >= 'A' && ch <= 'Z') return ch - 'A';
+    if (ch >= 'a' && ch <= 'z') return ch - 'a' + 26;
+    if (ch >= '0' && ch <= '9') return ch - '0' + 52;
+    if (ch == '+') return 62;
+    if (ch == '/') return 63;
+    return -1;
+  };
+  if (in.size() % 4 != 0) return false;
+  out.clear();
+  for (size_t i = 0; i < in.size(); i += 4) {
+    int v[4];
+    int pad = 0;
+    for (int j = 0; j < 4; ++j) {
+      char ch = in[i + j];
+      if (ch == '=' && i + 4 == in.size() && j >= 2) { v[j] = 0; ++pad; continue; }
+      if (pad) return false;
+      v[j] = val(ch);
+      if (v[j] < 0) return false;
+    }
+    uint32_t n = (v[0] << 18) | (v[1] << 12) | (v[2] << 6) | v[3];
+    out.push_back(static_cast<char>(n >> 16));
+    if (pad < 2) out.push_back(static_cast<char>((n >> 8) & 0xff));
+    if (pad < 1) out.push_back(static_cast<char>(n & 0xff));
+  }
+  return true;
+}
+
+// A JSON-pointer segment: a name or an array index, formatted only in basic mode so the
+// recursive frames never hold strings.
+struct Seg {
+  std::string_view name;
+  uint32_t index = UINT32_MAX;
+  bool present = false;
+};
+Seg seg(std::string_view name) { return Seg{name, UINT32_MAX, true}; }
+Seg seg(uint32_t index) { return Seg{{}, index, true}; }
+
+void append_seg(std::string& path, Seg s) {
+  if (!s.present) return;
+  if (s.index == UINT32_MAX) {
+    append_pointer_token(path, s.name);
+    return;
+  }
+  char buf[16];
+  auto r = std::to_chars(buf, buf + sizeof buf, s.index);
+  path.push_back('/');
+  path.append(buf, r.ptr);
+}
+
+// Evaluates `child` against `value` with the evaluation path extended by `seg1[/seg2]` and
+// the instance location by `iseg`.
+bool eval_child(const Node* child, const json::Value& value, Ctx& c, Annotations* ann, std::string_view seg1,
+                Seg seg2 = {}, Seg iseg = {}) {
+  if (!c.basic) return eval(child, value, c, ann);
+  PathMark km(c.kpath), im(c.ipath);
+  append_pointer_token(c.kpath, seg1);
+  append_seg(c.kpath, seg2);
+  append_seg(c.ipath, iseg);
+  return eval(child, value, c, ann);
+}
+
+// Appends one error at <current path>/<kseg1>[/<kseg2>] and <instance path>[/<iseg>]. Cold:
+// the strings it builds never live in the recursive frames.
+HP_COLD void report_at(Ctx& c, std::string_view kseg1, Seg kseg2, Seg iseg, std::string_view keyword,
+                       const std::string& abs_location, std::string message, std::string params) {
+  if (!c.basic) return;
+  PathMark km(c.kpath), im(c.ipath);
+  append_pointer_token(c.kpath, kseg1);
+  append_seg(c.kpath, kseg2);
+  append_seg(c.ipath, iseg);
+  report(c, keyword, abs_location, std::move(message), std::move(params));
+}
+
+HP_NOINLINE bool op_ref(const Keyword& k, const json::Value& inst, Ctx& c, Annotations* ann) {
+  return eval_child(k.child, inst, c, ann, k.name);
+}
+
+HP_NOINLINE bool op_dynamic_ref(const Keyword& k, const json::Value& inst, Ctx& c, Annotations* ann) {
+  const Node* target = k.child;
+  if (k.flag) {
+    for (size_t si = 0; si < c.scope.size(); ++si) {
+      const ResourceInfo& res = c.prog.resources[c.scope.at(si)];
+      auto it = std::find_if(res.dynamic_anchors.begin(), res.dynamic_anchors.end(),
+                             [&](const auto& a) { return a.first == k.names[0]; });
+      if (it != res.dynamic_anchors.end()) { target = it->second; break; }
+    }
+  }
+  return eval_child(target, inst, c, ann, k.name);
+}
+
+HP_NOINLINE bool op_recursive_ref(const Keyword& k, const json::Value& inst, Ctx& c, Annotations* ann) {
+  const Node* target = k.child;
+  if (k.flag) {
+    for (size_t si = 0; si < c.scope.size(); ++si) {
+      if (const Node* a = c.prog.resources[c.scope.at(si)].recursive_anchor) { target = a; break; }
+    }
+  }
+  return eval_child(target, inst, c, ann, k.name);
+}
+
+HP_NOINLINE bool op_all_of(const Keyword& k, const json::Value& inst, Ctx& c, Annotations* ann) {
+  bool ok = true;
+  for (size_t i = 0; i < k.children.size(); ++i) {
+    if (!eval_child(k.children[i], inst, c, ann, k.name, seg(static_cast<uint32_t>(i)))) {
+      ok = false;
+      if (!c.basic) return false;
+    }
+  }
+  return ok;
+}
+
+HP_NOINLINE bool op_any_of(const Keyword& k, const json::Value& inst, Ctx& c, Annotations* ann) {
+  size_t mark = c.errors ? c.errors->size() : 0;
+  bool any = false;
+  for (size_t i = 0; i < k.children.size(); ++i) {
+    Annotations tmp;
+    if (eval_child(k.children[i], inst, c, ann ? &tmp : nullptr, k.name, seg(static_cast<uint32_t>(i)))) {
+      any = true;
+      if (!ann) break;
+      ann->merge(tmp);
+    }
+  }
+  if (any) {
+    if (c.errors) c.errors->resize(mark);
+    return true;
+  }
+  if (c.basic) {
+    [&]() HP_COLD {
+      PathMark km(c.kpath);
+      append_pointer_token(c.kpath, k.name);
+      report(c, "anyOf", k.abs_location, "must match at least one schema in \"anyOf\"");
+    }();
+  }
+  return false;
+}
+
+HP_NOINLINE bool op_one_of(const Keyword& k, const json::Value& inst, Ctx& c, Annotations* ann) {
+  size_t mark = c.errors ? c.errors->size() : 0;
+  std::vector<size_t> passing;
+  Annotations keep;
+  for (size_t i = 0; i < k.children.size(); ++i) {
+    Annotations tmp;
+    if (eval_child(k.children[i], inst, c, ann ? &tmp : nullptr, k.name, seg(static_cast<uint32_t>(i)))) {
+      passing.push_back(i);
+      if (ann) keep = std::move(tmp);
+      if (passing.size() > 1 && !c.basic) return false;
+    }
+  }
+  if (passing.size() == 1) {
+    if (c.errors) c.errors->resize(mark);
+    if (ann) ann->merge(keep);
+    return true;
+  }
+  if (c.basic) [&]() HP_COLD {
+    if (!passing.empty()) c.errors->resize(mark);
+    PathMark km(c.kpath);
+    append_pointer_token(c.kpath, k.name);
+    if (passing.empty()) {
+      report(c, "oneOf", k.abs_location, "must match exactly one schema in \"oneOf\", but matched none",
+             "{\"passingSchemas\":null}");
+    } else {
+      std::string list, json_list;
+      for (size_t i = 0; i < passing.size(); ++i) {
+        list += (i ? ", " : "") + std::to_string(passing[i]);
+        json_list += (i ? "," : "") + std::to_string(passing[i]);
+      }
+      report(c, "oneOf", k.abs_location,
+             "must match exactly one schema in \"oneOf\", but matched " + std::to_string(passing.size()) +
+                 " (indices " + list + ")",
+             "{\"passingSchemas\":[" + json_list + "]}");
+    }
+  }();
+  return false;
+}
+
+HP_NOINLINE bool op_not(const Keyword& k, const json::Value& inst, Ctx& c, Annotations* ann) {
+  bool r;
+  {
+    FlagMode fm(c);
+    r = eval(k.child, inst, c, nullptr);
+  }
+  if (r) {
+    [&]() HP_COLD {
+      PathMark km(c.kpath);
+      if (c.basic) append_pointer_token(c.kpath, k.name);
+      report(c, "not", k.abs_location, "must not be valid against the schema in \"not\"");
+    }();
+  }
+  return !r;
+}
+
+HP_NOINLINE bool op_if_then_else(const Keyword& k, const json::Value& inst, Ctx& c, Annotations* ann) {
+  if (!k.child2 && !k.child3 && !ann) return true;
+  Annotations tmp;
+  bool r;
+  {
+    FlagMode fm(c);
+    r = eval(k.child, inst, c, ann ? &tmp : nullptr);
+  }
+  if (r) {
+    if (ann) ann->merge(tmp);
+    if (!k.child2) return true;
+    return eval_child(k.child2, inst, c, ann, "then");
+  }
+  if (!k.child3) return true;
+  return eval_child(k.child3, inst, c, ann, "else");
+}
+
+HP_NOINLINE bool op_dependent_schemas(const Keyword& k, const json::Value& inst, Ctx& c, Annotations* ann) {
+  if (!inst.is_object()) return true;
+  bool ok = true;
+  for (size_t i = 0; i < k.names.size(); ++i) {
+    if (!inst.find(k.names[i])) continue;
+    if (!eval_child(k.children[i], inst, c, ann, k.name, seg(k.names[i]))) {
+      ok = false;
+      if (!c.basic) return false;
+    }
+  }
+  return ok;
+}
+
+HP_NOINLINE bool op_dependent_required(const Keyword& k, const json::Value& inst, Ctx& c, Annotations* ann) {
+  if (!inst.is_object()) return true;
+  bool ok = true;
+  for (size_t i = 0; i < k.names.size(); ++i) {
+    if (!inst.find(k.names[i])) continue;
+    for (const std::string& dep : k.deps[i]) {
+      if (inst.find(dep)) continue;
+      ok = false;
+      if (!c.basic) return false;
+      [&]() HP_COLD {
+        PathMark km(c.kpath);
+        append_pointer_token(c.kpath, k.name);
+        std::string deps;
+        for (size_t j = 0; j < k.deps[i].size(); ++j) deps += (j ? ", " : "") + k.deps[i][j];
+        report(c, k.name, k.abs_location,
+               "property " + quoted(dep) + " is required when " + quoted(k.names[i]) + " is present",
+               "{\"property\":" + quoted(k.names[i]) + ",\"missingProperty\":" + quoted(dep) +
+                   ",\"depsCount\":" + std::to_string(k.deps[i].size()) + ",\"deps\":" + quoted(deps) + "}");
+      }();
+    }
+  }
+  return ok;
+}
+
+HP_NOINLINE bool op_properties(const Keyword& k, const json::Value& inst, Ctx& c, Annotations* ann) {
+  if (!inst.is_object()) return true;
+  bool ok = true;
+  const uint32_t count = inst.size();
+  uint32_t mi = 0;
+  for (auto m = inst.begin_members(); m != inst.end_members(); ++m, ++mi) {
+    bool matched = false;
+    for (size_t j = 0; j < k.names.size(); ++j) {
+      if (k.names[j].size() != m->key.size() || k.names[j] != m->key) continue;
+      matched = true;
+      if (!eval_child(k.children[j], m->value, c, nullptr, "properties", seg(m->key), seg(m->key))) {
+        ok = false;
+        if (!c.basic) return false;
+      }
+    }
+    for (const PatternChild& p : k.patterns) {
+      regex::Status st = p.regex.test(m->key, c.prog.regex_step_budget);
+      if (st == regex::Status::budget_exceeded) {
+        ok = false;
+        if (!c.basic) return false;
+        [&]() HP_COLD {
+          PathMark km(c.kpath), im(c.ipath);
+          append_pointer_token(c.kpath, "patternProperties");
+          append_pointer_token(c.kpath, p.source);
+          append_pointer_token(c.ipath, m->key);
+          report(c, "patternProperties", k.patterns_abs_location,
+                 "pattern " + quoted(p.source) + " exceeded the regex step budget (" +
+                     std::to_string(c.prog.regex_step_budget) + " steps) on property name " + quoted(m->key));
+        }();
+        continue;
+      }
+      if (st != regex::Status::match) continue;
+      matched = true;
+      if (!eval_child(p.child, m->value, c, nullptr, "patternProperties", seg(p.source), seg(m->key))) {
+        ok = false;
+        if (!c.basic) return false;
+      }
+    }
+    if (!matched && k.additional) {
+      matched = true;
+      if (k.additional->is_bool && !k.additional->bool_value) {
+        ok = false;
+        if (!c.basic) return false;
+        [&]() HP_COLD {
+          PathMark km(c.kpath), im(c.ipath);
+          append_pointer_token(c.kpath, "additionalProperties");
+          append_pointer_token(c.ipath, m->key);
+          report(c, "additionalProperties", k.additional_abs_location,
+                 "property " + quoted(m->key) + " is not allowed (additionalProperties is false)",
+                 "{\"additionalProperty\":" + quoted(m->key) + "}");
+        }();
+      } else if (!eval_child(k.additional, m->value, c, nullptr, "additionalProperties", {}, false, m->key,
+                             true)) {
+        ok = false;
+        if (!c.basic) return false;
+      }
+    }
+    if (matched && ann) ann->mark_prop(mi, count);
+  }
+  return ok;
+}
+
+HP_NOINLINE bool op_property_names(const Keyword& k, const json::Value& inst, Ctx& c, Annotations* ann) {
+  if (!inst.is_object()) return true;
+  bool ok = true;
+  for (auto m = inst.begin_members(); m != inst.end_members(); ++m) {
+    json::Value name = json::Value::string(m->key.data(), static_cast<uint32_t>(m->key.size()));
+    if (!eval_child(k.child, name, c, nullptr, k.name, {}, seg(m->key))) {
+      ok = false;
+      if (!c.basic) return false;
+    }
+  }
+  return ok;
+}
+
+HP_NOINLINE bool op_items(const Keyword& k, const json::Value& inst, Ctx& c, Annotations* ann) {
+  if (!inst.is_array()) return true;
+  bool ok = true;
+  const uint32_t n = inst.size();
+  const uint32_t p = static_cast<uint32_t>(k.children.size());
+  const uint32_t upto = std::min(n, p);
+  for (uint32_t i = 0; i < upto; ++i) {
+    if (!eval_child(k.children[i], inst[i], c, nullptr, k.name, seg(i), seg(i))) {
+      ok = false;
+      if (!c.basic) return false;
+    }
+  }
+  if (k.child && n > p) {
+    if (k.child->is_bool && !k.child->bool_value) {
+      ok = false;
+      if (!c.basic) return false;
+      [&]() HP_COLD {
+        PathMark km(c.kpath);
+        append_pointer_token(c.kpath, k.rest_name);
+        report(c, k.rest_name, k.rest_abs_location,
+               "must have at most " + std::to_string(p) + " item" + (p == 1 ? "" : "s") + ", got " +
+                   std::to_string(n),
+               "{\"limit\":" + std::to_string(p) + "}");
+      }();
+    } else {
+      for (uint32_t i = p; i < n; ++i) {
+        if (!eval_child(k.child, inst[i], c, nullptr, k.rest_name, {}, seg(i))) {
+          ok = false;
+          if (!c.basic) return false;
+        }
+      }
+    }
+  }
+  if (ann) {
+    if (k.child) ann->all_items = true;
+    else ann->items_prefix = std::max(ann->items_prefix, upto);
+  }
+  return ok;
+}
+
+HP_NOINLINE bool op_contains(const Keyword& k, const json::Value& inst, Ctx& c, Annotations* ann) {
+  if (!inst.is_array()) return true;
+  uint64_t matches = 0;
+  const uint32_t n = inst.size();
+  const bool need_all = (ann && k.flag) || k.count2 != UINT64_MAX;
+  {
+    FlagMode fm(c);
+    for (uint32_t i = 0; i < n; ++i) {
+      if (eval(k.child, inst[i], c, nullptr)) {
+        ++matches;
+        if (ann && k.flag) ann->mark_item(i, n);
+        if (!need_all && matches >= k.count) break;
+      }
+    }
+  }
+  if (matches < k.count) {
+    [&]() HP_COLD {
+      PathMark km(c.kpath);
+      if (c.basic) append_pointer_token(c.kpath, k.name);
+      report(c, "contains", k.abs_location,
+             "must contain at least " + std::to_string(k.count) + " item" + (k.count == 1 ? "" : "s") +
+                 " matching the \"contains\" schema, found " + std::to_string(matches),
+             "{\"minContains\":" + std::to_string(k.count) + "}");
+    }();
+    return false;
+  }
+  if (matches > k.count2) {
+    [&]() HP_COLD {
+      PathMark km(c.kpath);
+      if (c.basic) append_pointer_token(c.kpath, k.name);
+      report(c, "contains", k.abs_location,
+             "must contain at most " + std::to_string(k.count2) + " item" + (k.count2 == 1 ? "" : "s") +
+                 " matching the \"contains\" schema, found " + std::to_string(matches),
+             "{\"maxContains\":" + std::to_string(k.count2) + "}");
+    }();
+    return false;
+  }
+  return true;
+}
+
+HP_NOINLINE bool op_unevaluated_properties(const Keyword& k, const json::Value& inst, Ctx& c, Annotations* ann) {
+  if (!inst.is_object()) return true;
+  bool ok = true;
+  const uint32_t count = inst.size();
+  uint32_t mi = 0;
+  for (auto m = inst.begin_members(); m != inst.end_members(); ++m, ++mi) {
+    if (ann->prop(mi)) continue;
+    if (k.child->is_bool && !k.child->bool_value) {
+      ok = false;
+      if (!c.basic) return false;
+      [&]() HP_COLD {
+        PathMark km(c.kpath), im(c.ipath);
+        append_pointer_token(c.kpath, k.name);
+        append_pointer_token(c.ipath, m->key);
+        report(c, k.name, k.abs_location,
+               "property " + quoted(m->key) + " is not allowed (unevaluatedProperties is false)",
+               "{\"unevaluatedProperty\":" + quoted(m->key) + "}");
+      }();
+      continue;
+    }
+    if (!eval_child(k.child, m->value, c, nullptr, k.name, {}, seg(m->key))) {
+      ok = false;
+      if (!c.basic) return false;
+    }
+  }
+  if (ok) {
+    for (uint32_t i = 0; i < count; ++i) ann->mark_prop(i, count);
+  }
+  return ok;
+}
+
+HP_NOINLINE bool op_unevaluated_items(const Keyword& k, const json::Value& inst, Ctx& c, Annotations* ann) {
+  if (!inst.is_array()) return true;
+  bool ok = true;
+  const uint32_t n = inst.size();
+  for (uint32_t i = 0; i < n; ++i) {
+    if (ann->item(i)) continue;
+    if (k.child->is_bool && !k.child->bool_value) {
+      ok = false;
+      if (!c.basic) return false;
+      [&]() HP_COLD {
+        PathMark km(c.kpath), im(c.ipath);
+        append_pointer_token(c.kpath, k.name);
+        append_pointer_token(c.ipath, std::to_string(i));
+        report(c, k.name, k.abs_location, "item " + std::to_string(i) + " is not allowed (unevaluatedItems is false)",
+               "{\"unevaluatedItem\":" + std::to_string(i) + "}");
+      }();
+      continue;
+    }
+    if (!eval_child(k.child, inst[i], c, nullptr, k.name, {}, seg(i))) {
+      ok = false;
+      if (!c.basic) return false;
+    }
+  }
+  if (ok) ann->all_items = true;
+  return ok;
+}
+
+// Leaf assertions: never recurse, so their frame size does not add up with depth.
+HP_NOINLINE bool eval_assertion(const Keyword& k, const json::Value& inst, Ctx& c) {
+  // ---- assertions: on failure, report at <path>/<keyword> --------------------------------
+  auto fail = [&](std::string message, std::string params) {
+    if (c.basic) {
+      PathMark km(c.kpath);
+      append_pointer_token(c.kpath, k.name);
+      report(c, k.name, k.abs_location, std::move(message), std::move(params));
+    }
+    return false;
+  };
+  switch (k.op) {
+    case Op::type:
+      if (type_matches(k.type_mask, inst, k.flag)) return true;
+      {
+        std::string want = type_list(k.type_mask);
+        std::string shown = want;
+        std::replace(shown.begin(), shown.end(), ',', '|');
+        return fail("must be " + (k.type_mask & (k.type_mask - 1) ? "one of " + shown : shown) + ", got " +
+                        std::string(json::type_name(inst.type())) +
+                        (inst.is_number() || inst.is_bool() || inst.is_null() ? " " + preview(inst) : std::string()),
+                    "{\"type\":" + quoted(want) + "}");
+      }
+    case Op::enum_: {
+      if (k.all_strings) {
+        if (inst.is_string()) {
+          std::string_view s = inst.as_string();
+          for (const json::Value& v : k.values)
+            if (v.as_string() == s) return true;
+        }
+      } else {
+        for (const json::Value& v : k.values)
+          if (json::equal(v, inst)) return true;
+      }
+      if (!c.basic) return false;
+      std::string allowed = "[";
+      for (size_t i = 0; i < k.values.size(); ++i) allowed += (i ? "," : "") + json::to_string(k.values[i]);
+      allowed += "]";
+      std::string shown = allowed.size() > 200 ? allowed.substr(0, 196) + "...]" : allowed;
+      return fail("must be one of " + shown + ", got " + preview(inst), "{\"allowedValues\":" + allowed + "}");
+    }
+    case Op::const_:
+      if (json::equal(k.values[0], inst)) return true;
+      return fail("must be equal to the constant " + preview(k.values[0]) + ", got " + preview(inst),
+                  "{\"allowedValue\":" + json::to_string(k.values[0]) + "}");
+    case Op::multiple_of:
+      if (!inst.is_number() || json::is_multiple_of(inst, k.number.number_text())) return true;
+      return fail("must be a multiple of " + std::string(k.number.number_text()) + ", got " + preview(inst),
+                  "{\"multipleOf\":" + std::string(k.number.number_text()) + "}");
+    case Op::maximum:
+    case Op::exclusive_maximum:
+    case Op::minimum:
+    case Op::exclusive_minimum: {
+      if (!inst.is_number()) return true;
+      int cmp = json::compare_numbers(inst, k.number);
+      const char* op = nullptr;
+      switch (k.op) {
+        case Op::maximum: if (cmp <= 0) return true; op = "<="; break;
+        case Op::exclusive_maximum: if (cmp < 0) return true; op = "<"; break;
+        case Op::minimum: if (cmp >= 0) return true; op = ">="; break;
+        default: if (cmp > 0) return true; op = ">"; break;
+      }
+      std::string lim(k.number.number_text());
+      return fail("must be " + std::string(op) + " " + lim + ", got " + preview(inst),
+                  "{\"comparison\":\"" + std::string(op) + "\",\"limit\":" + lim + "}");
+    }
+    case Op::max_length:
+    case Op::min_length: {
+      if (!inst.is_string()) return true;
+      std::string_view s = inst.as_string();
+      // Byte length bounds the code-point count from above: count only when it matters.
+      if (k.op == Op::max_length && s.size() <= k.count) return true;
+      size_t len = json::count_code_points(s);
+      bool is_max = k.op == Op::max_length;
+      if (is_max ? len <= k.count : len >= k.count) return true;
+      return fail("must be at " + std::string(is_max ? "most " : "least ") + std::to_string(k.count) + " character" +
+                      (k.count == 1 ? "" : "s") + " long, got " + std::to_string(len),
+                  "{\"limit\":" + std::to_string(k.count) + "}");
+    }
+    case Op::pattern: {
+      if (!inst.is_string()) return true;
+      regex::Status st = k.regex->test(inst.as_string(), c.prog.regex_step_budget);
+      if (st == regex::Status::match) return true;
+      if (st == regex::Status::budget_exceeded) {
+        return fail("pattern " + quoted(k.names[0]) + " exceeded the regex step budget (" +
+                        std::to_string(c.prog.regex_step_budget) + " steps); the value is rejected",
+                    "{\"pattern\":" + quoted(k.names[0]) + "}");
+      }
+      return fail("must match pattern " + quoted(k.names[0]) + ", got " + preview(inst),
+                  "{\"pattern\":" + quoted(k.names[0]) + "}");
+    }
+    case Op::max_items:
+    case Op::min_items: {
+      if (!inst.is_array()) return true;
+      bool is_max = k.op == Op::max_items;
+      if (is_max ? inst.size() <= k.count : inst.size() >= k.count) return true;
+      return fail("must have at " + std::string(is_max ? "most " : "least ") + std::to_string(k.count) + " item" +
+                      (k.count == 1 ? "" : "s") + ", got " + std::to_string(inst.size()),
+                  "{\"limit\":" + std::to_string(k.count) + "}");
+    }
+    case Op::unique_items: {
+      if (!inst.is_array()) return true;
+      uint32_t i = 0, j = 0;
+      if (!find_duplicate(inst, &i, &j)) return true;
+      return fail("must not contain duplicate items (items " + std::to_string(i) + " and " + std::to_string(j) +
+                      " are equal)",
+                  "{\"i\":" + std::to_string(j) + ",\"j\":" + std::to_string(i) + "}");
+    }
+    case Op::max_properties:
+    case Op::min_properties: {
+      if (!inst.is_object()) return true;
+      bool is_max = k.op == Op::max_properties;
+      if (is_max ? inst.size() <= k.count : inst.size() >= k.count) return true;
+      return fail("must have at " + std::string(is_max ? "most " : "least ") + std::to_string(k.count) +
+                      " propert" + (k.count == 1 ? "y" : "ies") + ", got " + std::to_string(inst.size()),
+                  "{\"limit\":" + std::to_string(k.count) + "}");
+    }
+    case Op::required: {
+      if (!inst.is_object()) return true;
+      bool ok = true;
+      for (const std::string& name : k.names) {
+        if (inst.find(name)) continue;
+        ok = false;
+        if (!c.basic) return false;
+        fail("required property " + quoted(name) + " is missing", "{\"missingProperty\":" + quoted(name) + "}");
+      }
+      return ok;
+    }
+    case Op::format: {
+      if (!inst.is_string() || k.format_check(inst.as_string())) return true;
+      return fail("must be a valid " + k.names[0] + ", got " + preview(inst),
+                  "{\"format\":" + quoted(k.names[0]) + "}");
+    }
+    case Op::content: {
+      if (!inst.is_string()) return true;
+      std::string decoded;
+      std::string_view text = inst.as_string();
+      if (k.flag) {
+        if (!decode_base64(text, decoded)) {
+          return fail("must be base64-encoded (contentEncoding), got " + preview(inst), "{}");
+        }
+        text = decoded;
+      }
+      if (k.all_strings) {
+        json::Document doc;
+        if (auto r = doc.parse(text); !r) {
+          return fail("must contain a JSON document (contentMediaType application/json): " + r.error().to_string(),
+                      "{}");
+        }
+      }
+      return true;
+    }
+    default:
+      return true;
+  }
+}
+
+bool eval_keyword(const Keyword& k, const json::Value& inst, Ctx& c, Annotations* ann) {
+  switch (k.op) {
+    case Op::ref: return op_ref(k, inst, c, ann);
+    case Op::dynamic_ref: return op_dynamic_ref(k, inst, c, ann);
+    case Op::recursive_ref: return op_recursive_ref(k, inst, c, ann);
+    case Op::all_of: return op_all_of(k, inst, c, ann);
+    case Op::any_of: return op_any_of(k, inst, c, ann);
+    case Op::one_of: return op_one_of(k, inst, c, ann);
+    case Op::not_: return op_not(k, inst, c, ann);
+    case Op::if_then_else: return op_if_then_else(k, inst, c, ann);
+    case Op::dependent_schemas: return op_dependent_schemas(k, inst, c, ann);
+    case Op::dependent_required: return op_dependent_required(k, inst, c, ann);
+    case Op::properties: return op_properties(k, inst, c, ann);
+    case Op::property_names: return op_property_names(k, inst, c, ann);
+    case Op::items: return op_items(k, inst, c, ann);
+    case Op::contains: return op_contains(k, inst, c, ann);
+    case Op::unevaluated_properties: return op_unevaluated_properties(k, inst, c, ann);
+    case Op::unevaluated_items: return op_unevaluated_items(k, inst, c, ann);
+    default: return eval_assertion(k, inst, c);
+  }
+}
+
+// Deep instances and long $ref chains are legal; past kMaxDepth nested subschemas, or when
+// the thread's stack runs low, evaluation fails with an error instead of crashing.
+HP_COLD bool report_too_deep(Ctx& c, const Node* n) {
+  c.too_deep = true;
+  report(c, "$ref", n->abs_location,
+         c.depth >= kMaxDepth
+             ? "evaluation nested deeper than " + std::to_string(kMaxDepth) + " subschemas; the value is rejected"
+             : "evaluation nested too deep for this thread's stack (" + std::to_string(c.depth) +
+                   " subschemas); the value is rejected");
+  return false;
+}
+
+bool eval(const Node* n, const json::Value& inst, Ctx& c, Annotations* ann) {
+  if (n->is_bool) {
+    if (n->bool_value) return true;
+    report(c, "false schema", n->abs_location, "no value is allowed here (the schema is false)");
+    return false;
+  }
+  if (c.depth >= kMaxDepth || !stack_has_room()) [[unlikely]] {
+    return report_too_deep(c, n);
+  }
+  ++c.depth;
+  const bool pushed = c.scope.empty() || c.scope.back() != n->resource;
+  if (pushed) c.scope.push_back(n->resource);
+
+  Annotations local;
+  Annotations* mine = n->tracks_annotations ? &local : ann;
+  bool valid = true;
+  for (const Keyword& k : n->keywords) {
+    if (!eval_keyword(k, inst, c, mine)) {
+      valid = false;
+      if (!c.basic) break;
+    }
+  }
+  if (valid && ann && mine == &local) ann->merge(local);
+
+  if (pushed) c.scope.pop_back();
+  --c.depth;
+  return valid;
+}
+
+}  // namespace
+}  // namespace internal
+
+bool Validator::validate(const json::Value& instance) const {
+  internal::Ctx c{*program_, false, nullptr, {}, {}, {}, 0};
+  return internal::eval(program_->root, instance, c, nullptr);
+}
+
+Output Validator::evaluate(const json::Value& instance, OutputFormat format) const {
+  Output out;
+  if (format == OutputFormat::flag) {
+    out.valid = validate(instance);
+    return out;
+  }
+  internal::Ctx c{*program_, true, &out.errors, {}, {}, {}, 0};
+  out.valid = internal::eval(program_->root, instance, c, nullptr);
+  if (out.valid) out.errors.clear();
+  return out;
+}
+
+}  // namespace hotpath::schema
