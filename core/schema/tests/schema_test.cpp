@@ -1,0 +1,1035 @@
+// Behaviour tests of the public hotpath/schema API: numbers, dialects, references, compile
+// errors, hostile input and the standard output format. Locations are asserted exactly;
+// error message wording is still being chosen, so messages are checked for key facts only.
+#include "hotpath/schema.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cctype>
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "hotpath/json.h"
+
+namespace hotpath::schema {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The base URI schema.h documents for a root compiled from text without a URI.
+// A root compiled without a URI has no base of its own: locations are fragment-only.
+constexpr std::string_view kRootBase = "";
+
+// A parsed JSON instance that owns its document.
+class Instance {
+ public:
+  explicit Instance(std::string_view text) {
+    auto parsed = doc_.parse(text);
+    if (!parsed.ok()) {
+      ADD_FAILURE() << "test instance does not parse: " << parsed.error().to_string() << "\n"
+                    << text;
+      return;
+    }
+    root_ = parsed.value();
+  }
+  const json::Value& value() const { return root_ ? *root_ : null_; }
+
+ private:
+  json::Document doc_;
+  const json::Value* root_ = nullptr;
+  json::Value null_ = json::Value::null();
+};
+
+std::optional<Validator> compile_or_fail(std::string_view schema_json,
+                                         CompileOptions options = {}) {
+  Compiler compiler(std::move(options));
+  auto compiled = compiler.compile(schema_json);
+  if (!compiled.ok()) {
+    ADD_FAILURE() << "schema does not compile: " << compiled.error().to_string() << "\n"
+                  << schema_json;
+    return std::nullopt;
+  }
+  return std::move(compiled).value();
+}
+
+std::optional<CompileError> compile_error(std::string_view schema_json,
+                                          CompileOptions options = {}) {
+  Compiler compiler(std::move(options));
+  auto compiled = compiler.compile(schema_json);
+  if (compiled.ok()) return std::nullopt;
+  return compiled.error();
+}
+
+// Validates with both the flag path and the basic output and insists they agree.
+bool is_valid(const Validator& validator, std::string_view instance_json) {
+  Instance instance(instance_json);
+  const bool flag = validator.validate(instance.value());
+  const Output basic = validator.evaluate(instance.value(), OutputFormat::basic);
+  EXPECT_EQ(flag, basic.valid) << "validate() and evaluate(basic) disagree on " << instance_json;
+  if (!basic.valid) {
+    EXPECT_FALSE(basic.errors.empty()) << "invalid without errors: " << instance_json;
+  }
+  return flag;
+}
+
+Output basic_output(const Validator& validator, std::string_view instance_json) {
+  Instance instance(instance_json);
+  return validator.evaluate(instance.value(), OutputFormat::basic);
+}
+
+const OutputError* find_error(const Output& output, std::string_view keyword_location) {
+  for (const OutputError& e : output.errors) {
+    if (e.keyword_location == keyword_location) return &e;
+  }
+  return nullptr;
+}
+
+std::string describe(const Output& output) { return output.to_json(); }
+
+bool contains(std::string_view haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string_view::npos;
+}
+
+bool contains_ignoring_case(std::string_view haystack, std::string_view needle) {
+  auto lower = [](std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+  };
+  return contains(lower(haystack), lower(needle));
+}
+
+// Runs `work` on its own thread and fails (instead of hanging the suite) when it does not
+// finish within `limit`. The state is shared so an abandoned thread never touches freed memory.
+template <typename Work>
+bool finishes_within(std::chrono::seconds limit, Work work) {
+  struct State {
+    std::mutex mutex;
+    std::condition_variable done_cv;
+    bool done = false;
+  };
+  auto state = std::make_shared<State>();
+  std::thread([state, work = std::move(work)]() mutable {
+    work();
+    std::lock_guard<std::mutex> lock(state->mutex);
+    state->done = true;
+    state->done_cv.notify_all();
+  }).detach();
+  std::unique_lock<std::mutex> lock(state->mutex);
+  return state->done_cv.wait_for(lock, limit, [&] { return state->done; });
+}
+
+// A fresh directory under the system temp dir, removed at the end of the test.
+class TempDir {
+ public:
+  TempDir() {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    path_ = fs::temp_directory_path() /
+            ("hotpath_schema_test_" + std::string(info->name()) + "_" + std::to_string(::getpid()));
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+  void write(const std::string& relative, std::string_view content) const {
+    const fs::path file = path_ / relative;
+    fs::create_directories(file.parent_path());
+    std::ofstream(file, std::ios::binary) << content;
+  }
+
+ private:
+  fs::path path_;
+};
+
+std::string repeat(std::string_view s, size_t n) {
+  std::string out;
+  out.reserve(s.size() * n);
+  for (size_t i = 0; i < n; ++i) out += s;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dialect names
+
+TEST(DialectNames, accepts_short_names_and_metaschema_uris) {
+  EXPECT_EQ(dialect_from_name("draft4"), Dialect::draft4);
+  EXPECT_EQ(dialect_from_name("draft6"), Dialect::draft6);
+  EXPECT_EQ(dialect_from_name("draft7"), Dialect::draft7);
+  EXPECT_EQ(dialect_from_name("draft2019-09"), Dialect::draft2019_09);
+  EXPECT_EQ(dialect_from_name("draft2020-12"), Dialect::draft2020_12);
+  EXPECT_EQ(dialect_from_name("http://json-schema.org/draft-04/schema#"), Dialect::draft4);
+  EXPECT_EQ(dialect_from_name("http://json-schema.org/draft-04/schema"), Dialect::draft4);
+  EXPECT_EQ(dialect_from_name("http://json-schema.org/draft-06/schema#"), Dialect::draft6);
+  EXPECT_EQ(dialect_from_name("http://json-schema.org/draft-07/schema#"), Dialect::draft7);
+  EXPECT_EQ(dialect_from_name("https://json-schema.org/draft/2019-09/schema"),
+            Dialect::draft2019_09);
+  EXPECT_EQ(dialect_from_name("https://json-schema.org/draft/2020-12/schema"),
+            Dialect::draft2020_12);
+  EXPECT_EQ(dialect_from_name("https://json-schema.org/draft/2020-12/schema#"),
+            Dialect::draft2020_12);
+}
+
+TEST(DialectNames, rejects_unknown_names) {
+  EXPECT_EQ(dialect_from_name("draft3"), std::nullopt);
+  EXPECT_EQ(dialect_from_name("draft5"), std::nullopt);
+  EXPECT_EQ(dialect_from_name(""), std::nullopt);
+  EXPECT_EQ(dialect_from_name("http://json-schema.org/draft-03/schema#"), std::nullopt);
+}
+
+TEST(DialectNames, name_and_uri_round_trip) {
+  for (Dialect d : {Dialect::draft4, Dialect::draft6, Dialect::draft7, Dialect::draft2019_09,
+                    Dialect::draft2020_12}) {
+    EXPECT_EQ(dialect_from_name(dialect_name(d)), d) << dialect_name(d);
+    EXPECT_EQ(dialect_from_name(dialect_uri(d)), d) << dialect_uri(d);
+  }
+  EXPECT_EQ(dialect_name(Dialect::draft2020_12), "draft2020-12");
+  EXPECT_EQ(dialect_uri(Dialect::draft2020_12), "https://json-schema.org/draft/2020-12/schema");
+  EXPECT_EQ(dialect_name(Dialect::draft2019_09), "draft2019-09");
+}
+
+TEST(OutputFormatNames, accepts_flag_and_basic_only) {
+  EXPECT_EQ(output_format_from_name("flag"), OutputFormat::flag);
+  EXPECT_EQ(output_format_from_name("basic"), OutputFormat::basic);
+  EXPECT_EQ(output_format_from_name("verbose"), std::nullopt);
+  EXPECT_EQ(output_format_from_name(""), std::nullopt);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Numbers
+
+TEST(Numbers, multiple_of_is_exact_for_decimals) {
+  auto v = compile_or_fail(R"({"multipleOf":0.01})");
+  ASSERT_TRUE(v);
+  EXPECT_TRUE(is_valid(*v, "19.99"));
+  EXPECT_TRUE(is_valid(*v, "0.07"));
+  EXPECT_TRUE(is_valid(*v, "1e2"));
+  EXPECT_TRUE(is_valid(*v, "-4.35"));
+  EXPECT_FALSE(is_valid(*v, "19.999"));
+  EXPECT_FALSE(is_valid(*v, "0.001"));
+}
+
+TEST(Numbers, multiple_of_point_one_accepts_sums_that_doubles_get_wrong) {
+  auto v = compile_or_fail(R"({"multipleOf":0.1})");
+  ASSERT_TRUE(v);
+  EXPECT_TRUE(is_valid(*v, "0.3"));  // 0.3 / 0.1 is 2.9999999999999996 in doubles
+  EXPECT_TRUE(is_valid(*v, "1.1"));
+  EXPECT_FALSE(is_valid(*v, "0.35"));
+}
+
+TEST(Numbers, integers_beyond_2_pow_53_compare_exactly) {
+  auto v = compile_or_fail(R"({"maximum":9007199254740992})");
+  ASSERT_TRUE(v);
+  EXPECT_TRUE(is_valid(*v, "9007199254740992"));
+  EXPECT_FALSE(is_valid(*v, "9007199254740993"));  // equal to the limit as a double
+  EXPECT_FALSE(is_valid(*v, "18446744073709551616"));
+
+  auto min = compile_or_fail(R"({"exclusiveMinimum":9007199254740993})");
+  ASSERT_TRUE(min);
+  EXPECT_FALSE(is_valid(*min, "9007199254740993"));
+  EXPECT_TRUE(is_valid(*min, "9007199254740994"));
+}
+
+TEST(Numbers, const_and_enum_distinguish_integers_beyond_2_pow_53) {
+  auto c = compile_or_fail(R"({"const":9007199254740993})");
+  ASSERT_TRUE(c);
+  EXPECT_TRUE(is_valid(*c, "9007199254740993"));
+  EXPECT_FALSE(is_valid(*c, "9007199254740992"));
+
+  auto e = compile_or_fail(R"({"enum":[18446744073709551617]})");
+  ASSERT_TRUE(e);
+  EXPECT_TRUE(is_valid(*e, "18446744073709551617"));
+  EXPECT_FALSE(is_valid(*e, "18446744073709551616"));
+}
+
+TEST(Numbers, integer_valued_decimals_are_integers) {
+  auto v = compile_or_fail(R"({"type":"integer"})");
+  ASSERT_TRUE(v);
+  EXPECT_TRUE(is_valid(*v, "1.0"));
+  EXPECT_TRUE(is_valid(*v, "-0.0"));
+  EXPECT_TRUE(is_valid(*v, "1e3"));
+  EXPECT_TRUE(is_valid(*v, "2.50e1"));
+  EXPECT_FALSE(is_valid(*v, "1.5"));
+  EXPECT_FALSE(is_valid(*v, "1e-3"));
+}
+
+TEST(Numbers, numbers_compare_by_value_in_const) {
+  auto v = compile_or_fail(R"({"const":1})");
+  ASSERT_TRUE(v);
+  EXPECT_TRUE(is_valid(*v, "1.0"));
+  EXPECT_TRUE(is_valid(*v, "1e0"));
+  EXPECT_FALSE(is_valid(*v, "1.0000000000000001"));  // the same double as 1, not the same number
+}
+
+TEST(Numbers, one_e_400_is_an_integer_above_every_double) {
+  auto integer = compile_or_fail(R"({"type":"integer"})");
+  ASSERT_TRUE(integer);
+  EXPECT_TRUE(is_valid(*integer, "1e400"));
+  EXPECT_TRUE(is_valid(*integer, "-1e400"));
+  EXPECT_FALSE(is_valid(*integer, "1e-400"));
+
+  auto max = compile_or_fail(R"({"maximum":1.7976931348623157e308})");
+  ASSERT_TRUE(max);
+  EXPECT_FALSE(is_valid(*max, "1e400"));
+  EXPECT_TRUE(is_valid(*max, "-1e400"));
+
+  auto min = compile_or_fail(R"({"minimum":0})");
+  ASSERT_TRUE(min);
+  EXPECT_TRUE(is_valid(*min, "1e400"));
+  EXPECT_FALSE(is_valid(*min, "-1e400"));
+  EXPECT_TRUE(is_valid(*min, "1e-400"));  // tiny but positive, not zero
+
+  auto limit = compile_or_fail(R"({"exclusiveMaximum":1e400})");
+  ASSERT_TRUE(limit);
+  EXPECT_FALSE(is_valid(*limit, "1e400"));
+  EXPECT_FALSE(is_valid(*limit, "10e399"));  // the same number written differently
+  EXPECT_TRUE(is_valid(*limit, "9.99e399"));
+}
+
+TEST(Numbers, four_hundred_digit_integer_is_validated_exactly) {
+  const std::string big = "1" + std::string(399, '0');  // 10^399
+  auto integer = compile_or_fail(R"({"type":"integer"})");
+  ASSERT_TRUE(integer);
+  EXPECT_TRUE(is_valid(*integer, big));
+  EXPECT_TRUE(is_valid(*integer, "-" + big));
+
+  auto max = compile_or_fail(R"({"maximum":9007199254740993})");
+  ASSERT_TRUE(max);
+  EXPECT_FALSE(is_valid(*max, big));
+  EXPECT_TRUE(is_valid(*max, "-" + big));
+
+  // A limit one above the instance: only exact arithmetic tells them apart.
+  auto tight = compile_or_fail(R"({"maximum":)" + big + "}");
+  ASSERT_TRUE(tight);
+  EXPECT_TRUE(is_valid(*tight, big));
+  EXPECT_FALSE(is_valid(*tight, "1" + std::string(398, '0') + "1"));
+
+  auto multiple_of_five = compile_or_fail(R"({"multipleOf":5})");
+  ASSERT_TRUE(multiple_of_five);
+  EXPECT_TRUE(is_valid(*multiple_of_five, big));
+  auto multiple_of_three = compile_or_fail(R"({"multipleOf":3})");
+  ASSERT_TRUE(multiple_of_three);
+  EXPECT_FALSE(is_valid(*multiple_of_three, big));  // 10^399 mod 3 == 1
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dialects
+
+constexpr std::string_view kBooleanExclusiveMaximum = R"({"maximum":10,"exclusiveMaximum":true})";
+
+TEST(Dialects, draft4_exclusive_maximum_is_a_boolean_modifier) {
+  auto v = compile_or_fail(
+      R"({"$schema":"http://json-schema.org/draft-04/schema#","maximum":10,"exclusiveMaximum":true})");
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->dialect(), Dialect::draft4);
+  EXPECT_FALSE(is_valid(*v, "10"));
+  EXPECT_TRUE(is_valid(*v, "9.5"));
+}
+
+TEST(Dialects, default_dialect_option_applies_without_schema_keyword) {
+  CompileOptions options;
+  options.default_dialect = Dialect::draft4;
+  auto v = compile_or_fail(kBooleanExclusiveMaximum, options);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->dialect(), Dialect::draft4);
+  EXPECT_FALSE(is_valid(*v, "10"));
+  EXPECT_TRUE(is_valid(*v, "9.5"));
+}
+
+TEST(Dialects, default_dialect_is_2020_12) {
+  auto v = compile_or_fail(R"({"type":"string"})");
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->dialect(), Dialect::draft2020_12);
+  EXPECT_EQ(Compiler().options().default_dialect, Dialect::draft2020_12);
+}
+
+TEST(Dialects, boolean_exclusive_maximum_is_invalid_in_2020_12) {
+  auto error = compile_error(kBooleanExclusiveMaximum);
+  ASSERT_TRUE(error) << "a boolean exclusiveMaximum must not compile as draft 2020-12";
+  EXPECT_TRUE(contains(error->message, "exclusiveMaximum")) << error->to_string();
+  EXPECT_EQ(error->location, "/exclusiveMaximum");
+}
+
+TEST(Dialects, schema_keyword_wins_over_default_dialect) {
+  CompileOptions options;
+  options.default_dialect = Dialect::draft2020_12;
+  auto v = compile_or_fail(
+      R"({"$schema":"http://json-schema.org/draft-07/schema#","type":"string"})", options);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->dialect(), Dialect::draft7);
+
+  options.default_dialect = Dialect::draft4;
+  auto w = compile_or_fail(
+      R"({"$schema":"https://json-schema.org/draft/2020-12/schema","type":"string"})", options);
+  ASSERT_TRUE(w);
+  EXPECT_EQ(w->dialect(), Dialect::draft2020_12);
+}
+
+TEST(Dialects, draft7_ref_ignores_sibling_keywords) {
+  auto v = compile_or_fail(R"({
+    "$schema":"http://json-schema.org/draft-07/schema#",
+    "definitions":{"s":{"type":"string"}},
+    "properties":{"a":{"$ref":"#/definitions/s","maxLength":2}}})");
+  ASSERT_TRUE(v);
+  EXPECT_TRUE(is_valid(*v, R"({"a":"abcd"})"));
+  EXPECT_FALSE(is_valid(*v, R"({"a":1})"));
+}
+
+TEST(Dialects, draft2020_12_ref_applies_beside_sibling_keywords) {
+  auto v = compile_or_fail(R"({
+    "$defs":{"s":{"type":"string"}},
+    "properties":{"a":{"$ref":"#/$defs/s","maxLength":2}}})");
+  ASSERT_TRUE(v);
+  EXPECT_FALSE(is_valid(*v, R"({"a":"abcd"})"));
+  EXPECT_TRUE(is_valid(*v, R"({"a":"ab"})"));
+  EXPECT_FALSE(is_valid(*v, R"({"a":1})"));
+}
+
+TEST(Dialects, draft2019_09_ref_applies_beside_sibling_keywords) {
+  CompileOptions options;
+  options.default_dialect = Dialect::draft2019_09;
+  auto v = compile_or_fail(R"({"$defs":{"s":{"type":"string"}},"$ref":"#/$defs/s","maxLength":2})",
+                           options);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->dialect(), Dialect::draft2019_09);
+  EXPECT_FALSE(is_valid(*v, R"("abcd")"));
+  EXPECT_TRUE(is_valid(*v, R"("ab")"));
+}
+
+TEST(Dialects, draft6_exclusive_maximum_is_a_number) {
+  CompileOptions options;
+  options.default_dialect = Dialect::draft6;
+  auto v = compile_or_fail(R"({"exclusiveMaximum":10})", options);
+  ASSERT_TRUE(v);
+  EXPECT_FALSE(is_valid(*v, "10"));
+  EXPECT_TRUE(is_valid(*v, "9"));
+}
+
+TEST(Dialects, draft7_dependencies_mixing_property_lists_and_schemas_all_apply) {
+  CompileOptions options;
+  options.default_dialect = Dialect::draft7;
+  auto v = compile_or_fail(
+      R"({"dependencies":{"a":["b"],"c":{"minProperties":3},"d":{"required":["e"]},"f":["g"]}})",
+      options);
+  ASSERT_TRUE(v);
+  EXPECT_FALSE(is_valid(*v, R"({"a":1})"));
+  EXPECT_FALSE(is_valid(*v, R"({"c":1})"));
+  EXPECT_FALSE(is_valid(*v, R"({"d":1})"));
+  EXPECT_FALSE(is_valid(*v, R"({"f":1})"));  // the list after the schemas must still apply
+  EXPECT_TRUE(is_valid(*v, R"({"f":1,"g":2,"a":3,"b":4})"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formats: annotation by default, assertion when asked
+
+TEST(FormatOption, format_is_an_annotation_unless_assert_formats_is_set) {
+  constexpr std::string_view schema = R"({"format":"ipv4"})";
+  auto annotation = compile_or_fail(schema);
+  ASSERT_TRUE(annotation);
+  EXPECT_TRUE(is_valid(*annotation, R"("not an address")"));
+
+  CompileOptions options;
+  options.assert_formats = true;
+  auto assertion = compile_or_fail(schema, options);
+  ASSERT_TRUE(assertion);
+  EXPECT_FALSE(is_valid(*assertion, R"("not an address")"));
+  EXPECT_TRUE(is_valid(*assertion, R"("192.168.0.1")"));
+  EXPECT_TRUE(is_valid(*assertion, "42"));  // formats only constrain strings
+}
+
+// ---------------------------------------------------------------------------------------------
+// References: ref maps, schemas added in code
+
+TEST(References, ref_map_resolves_remote_schemas_from_a_directory) {
+  TempDir dir;
+  dir.write("defs/positive.json", R"({"type":"integer","minimum":1})");
+  CompileOptions options;
+  options.ref_maps.push_back({"https://schemas.example.com/", dir.path().string() + "/"});
+  auto v = compile_or_fail(
+      R"({"properties":{"n":{"$ref":"https://schemas.example.com/defs/positive.json"}}})", options);
+  ASSERT_TRUE(v);
+  EXPECT_TRUE(is_valid(*v, R"({"n":5})"));
+  EXPECT_FALSE(is_valid(*v, R"({"n":0})"));
+  EXPECT_FALSE(is_valid(*v, R"({"n":"5"})"));
+}
+
+TEST(References, ref_map_directory_without_trailing_slash_works) {
+  TempDir dir;
+  dir.write("positive.json", R"({"minimum":1})");
+  Compiler compiler;
+  compiler.add_ref_map({"https://schemas.example.com/", dir.path().string()});
+  auto v = compiler.compile(R"({"$ref":"https://schemas.example.com/positive.json"})");
+  ASSERT_TRUE(v.ok()) << v.error().to_string();
+  EXPECT_TRUE(is_valid(*v, "1"));
+  EXPECT_FALSE(is_valid(*v, "0"));
+}
+
+TEST(References, relative_ref_inside_a_mapped_file_resolves_against_that_file) {
+  TempDir dir;
+  dir.write("defs/order.json", R"({"properties":{"price":{"$ref":"money.json"}}})");
+  dir.write("defs/money.json", R"({"type":"number","multipleOf":0.01,"minimum":0})");
+  CompileOptions options;
+  options.ref_maps.push_back({"https://schemas.example.com/", dir.path().string() + "/"});
+  auto v = compile_or_fail(R"({"$ref":"https://schemas.example.com/defs/order.json"})", options);
+  ASSERT_TRUE(v);
+  EXPECT_TRUE(is_valid(*v, R"({"price":19.99})"));
+  EXPECT_FALSE(is_valid(*v, R"({"price":19.999})"));
+  EXPECT_FALSE(is_valid(*v, R"({"price":-1})"));
+}
+
+TEST(References, add_schema_registers_under_its_own_id) {
+  Compiler compiler;
+  auto added = compiler.add_schema(
+      R"({"$id":"https://example.com/money","type":"number","multipleOf":0.01})");
+  ASSERT_TRUE(added.ok()) << added.error().to_string();
+  EXPECT_EQ(added.value(), "https://example.com/money");
+  auto v = compiler.compile(R"({"properties":{"price":{"$ref":"https://example.com/money"}}})");
+  ASSERT_TRUE(v.ok()) << v.error().to_string();
+  EXPECT_TRUE(is_valid(*v, R"({"price":19.99})"));
+  EXPECT_FALSE(is_valid(*v, R"({"price":"19.99"})"));
+  EXPECT_FALSE(is_valid(*v, R"({"price":19.991})"));
+}
+
+TEST(References, add_schema_registers_under_the_given_uri) {
+  Compiler compiler;
+  auto added =
+      compiler.add_schema(R"({"type":"string","minLength":3})", "https://example.com/code");
+  ASSERT_TRUE(added.ok()) << added.error().to_string();
+  EXPECT_EQ(added.value(), "https://example.com/code");
+  auto v = compiler.compile(R"({"items":{"$ref":"https://example.com/code"}})");
+  ASSERT_TRUE(v.ok()) << v.error().to_string();
+  EXPECT_TRUE(is_valid(*v, R"(["abc","defg"])"));
+  EXPECT_FALSE(is_valid(*v, R"(["abc","de"])"));
+}
+
+TEST(References, add_schema_rejects_invalid_json) {
+  Compiler compiler;
+  auto added = compiler.add_schema(R"({"type":)", "https://example.com/broken");
+  ASSERT_FALSE(added.ok());
+  EXPECT_FALSE(added.error().message.empty());
+}
+
+TEST(References, validator_outlives_its_compiler) {
+  std::optional<Validator> v;
+  {
+    Compiler compiler;
+    ASSERT_TRUE(compiler.add_schema(R"({"type":"integer"})", "https://example.com/int").ok());
+    auto compiled =
+        compiler.compile(R"({"items":{"$ref":"https://example.com/int"},"maxItems":2})");
+    ASSERT_TRUE(compiled.ok()) << compiled.error().to_string();
+    v = std::move(compiled).value();
+  }
+  EXPECT_TRUE(is_valid(*v, "[1,2]"));
+  EXPECT_FALSE(is_valid(*v, "[1,2,3]"));
+  EXPECT_FALSE(is_valid(*v, R"([1,"x"])"));
+  Validator copy = *v;
+  v.reset();
+  EXPECT_TRUE(is_valid(copy, "[1]"));
+}
+
+TEST(References, compile_file_reads_a_schema_from_disk) {
+  TempDir dir;
+  dir.write("schema.json", R"({"$defs":{"n":{"type":"integer"}},"items":{"$ref":"#/$defs/n"}})");
+  Compiler compiler;
+  auto v = compiler.compile_file((dir.path() / "schema.json").string());
+  ASSERT_TRUE(v.ok()) << v.error().to_string();
+  EXPECT_TRUE(is_valid(*v, "[1,2]"));
+  EXPECT_FALSE(is_valid(*v, R"([1,"2"])"));
+}
+
+TEST(References, compile_file_of_a_missing_file_is_an_error) {
+  TempDir dir;
+  Compiler compiler;
+  auto v = compiler.compile_file((dir.path() / "nope.json").string());
+  ASSERT_FALSE(v.ok());
+  EXPECT_TRUE(contains(v.error().to_string(), "nope.json")) << v.error().to_string();
+}
+
+TEST(References, unresolvable_remote_ref_names_the_reference_and_its_location) {
+  auto error = compile_error(R"({"properties":{"a":{"$ref":"https://nowhere.example/x.json"}}})");
+  ASSERT_TRUE(error);
+  EXPECT_TRUE(contains(error->message, "https://nowhere.example/x.json")) << error->to_string();
+  EXPECT_EQ(error->location, "/properties/a/$ref");
+  EXPECT_TRUE(contains(error->to_string(), "/properties/a/$ref")) << error->to_string();
+}
+
+TEST(References, unresolvable_local_ref_names_the_reference_and_its_location) {
+  auto error = compile_error(R"({"$defs":{"b":{}},"properties":{"a":{"$ref":"#/$defs/missing"}}})");
+  ASSERT_TRUE(error);
+  EXPECT_TRUE(contains(error->message, "#/$defs/missing")) << error->to_string();
+  EXPECT_EQ(error->location, "/properties/a/$ref");
+}
+
+TEST(References, unresolvable_ref_inside_a_mapped_file_names_that_file) {
+  TempDir dir;
+  dir.write("a.json", R"({"items":{"$ref":"missing.json"}})");
+  CompileOptions options;
+  options.ref_maps.push_back({"https://schemas.example.com/", dir.path().string() + "/"});
+  auto error = compile_error(R"({"$ref":"https://schemas.example.com/a.json"})", options);
+  ASSERT_TRUE(error);
+  EXPECT_TRUE(contains(error->message, "missing.json")) << error->to_string();
+  EXPECT_EQ(error->schema_uri, "https://schemas.example.com/a.json");
+  EXPECT_EQ(error->location, "/items/$ref");
+}
+
+TEST(References, ref_map_never_escapes_to_the_network) {
+  // Nothing maps this prefix: it must fail quickly rather than be fetched.
+  auto error = compile_error(R"({"$ref":"http://localhost:1234/integer.json"})");
+  ASSERT_TRUE(error);
+  EXPECT_TRUE(contains(error->message, "http://localhost:1234/integer.json")) << error->to_string();
+  EXPECT_EQ(error->location, "/$ref");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Invalid schemas are compile errors naming the keyword
+
+TEST(InvalidSchemas, unknown_type_name_is_a_compile_error) {
+  auto error = compile_error(R"({"type":"strnig"})");
+  ASSERT_TRUE(error);
+  EXPECT_TRUE(contains(error->message, "type")) << error->to_string();
+  EXPECT_TRUE(contains(error->message, "strnig")) << error->to_string();
+  EXPECT_EQ(error->location, "/type");
+}
+
+TEST(InvalidSchemas, unknown_type_name_in_a_type_array_is_a_compile_error) {
+  auto error = compile_error(R"({"properties":{"a":{"type":["string","nul"]}}})");
+  ASSERT_TRUE(error);
+  EXPECT_TRUE(contains(error->message, "nul")) << error->to_string();
+  EXPECT_TRUE(error->location == "/properties/a/type" || error->location == "/properties/a/type/1")
+      << error->location;
+}
+
+TEST(InvalidSchemas, negative_min_length_is_a_compile_error) {
+  auto error = compile_error(R"({"minLength":-1})");
+  ASSERT_TRUE(error);
+  EXPECT_TRUE(contains(error->message, "minLength")) << error->to_string();
+  EXPECT_EQ(error->location, "/minLength");
+}
+
+TEST(InvalidSchemas, nested_invalid_keyword_reports_its_pointer) {
+  auto error = compile_error(R"({"properties":{"a/b":{"items":{"maxItems":1.5}}}})");
+  ASSERT_TRUE(error);
+  EXPECT_TRUE(contains(error->message, "maxItems")) << error->to_string();
+  EXPECT_EQ(error->location, "/properties/a~1b/items/maxItems");
+}
+
+TEST(InvalidSchemas, required_must_be_an_array) {
+  auto error = compile_error(R"({"required":"name"})");
+  ASSERT_TRUE(error);
+  EXPECT_TRUE(contains(error->message, "required")) << error->to_string();
+  EXPECT_EQ(error->location, "/required");
+}
+
+TEST(InvalidSchemas, invalid_pattern_is_a_compile_error) {
+  auto error = compile_error(R"({"pattern":"(unclosed"})");
+  ASSERT_TRUE(error);
+  EXPECT_TRUE(contains(error->message, "pattern")) << error->to_string();
+  EXPECT_EQ(error->location, "/pattern");
+}
+
+TEST(InvalidSchemas, schema_that_is_not_an_object_or_boolean_is_a_compile_error) {
+  EXPECT_TRUE(compile_error("42"));
+  EXPECT_TRUE(compile_error(R"("string")"));
+  EXPECT_TRUE(compile_error(R"({"properties":{"a":7}})"));
+}
+
+TEST(InvalidSchemas, invalid_json_text_is_a_compile_error_not_a_crash) {
+  for (std::string_view text : {"", "{", R"({"type":"string")", R"({"type":"string"} trailing)",
+                                "{\"type\":\"\xff\"}", R"({"const":"\ud800"})"}) {
+    auto error = compile_error(text);
+    ASSERT_TRUE(error) << "compiled: " << text;
+    EXPECT_FALSE(error->message.empty());
+  }
+}
+
+TEST(InvalidSchemas, schema_nested_100000_deep_is_a_compile_error_not_a_crash) {
+  const size_t depth = 100'000;
+  const std::string schema = repeat(R"({"not":)", depth) + "{}" + std::string(depth, '}');
+  auto error = compile_error(schema);
+  ASSERT_TRUE(error);
+  EXPECT_FALSE(error->message.empty());
+}
+
+TEST(InvalidSchemas, boolean_schemas_compile) {
+  auto yes = compile_or_fail("true");
+  auto no = compile_or_fail("false");
+  ASSERT_TRUE(yes && no);
+  EXPECT_TRUE(is_valid(*yes, R"({"anything":[1,2]})"));
+  EXPECT_FALSE(is_valid(*no, "null"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reference cycles and deep chains
+
+TEST(Cycles, ref_cycle_without_progress_is_rejected_cleanly) {
+  for (std::string_view schema : {
+           R"({"$defs":{"a":{"$ref":"#/$defs/b"},"b":{"$ref":"#/$defs/a"}},"$ref":"#/$defs/a"})",
+           R"({"$ref":"#"})",
+           R"({"$defs":{"a":{"allOf":[{"$ref":"#/$defs/a"}]}},"$ref":"#/$defs/a"})",
+       }) {
+    auto outcome = std::make_shared<std::string>();
+    const std::string schema_text(schema);
+    const bool finished = finishes_within(std::chrono::seconds(20), [outcome, schema_text] {
+      Compiler compiler;
+      auto compiled = compiler.compile(schema_text);
+      if (!compiled.ok()) {
+        *outcome =
+            compiled.error().message.empty() ? "compile error without a message" : "compile error";
+        return;
+      }
+      Instance instance(R"({"x":1})");
+      const bool flag = compiled->validate(instance.value());
+      const Output basic = compiled->evaluate(instance.value(), OutputFormat::basic);
+      if (flag || basic.valid) {
+        *outcome = "evaluated as valid";
+      } else if (basic.errors.empty() || basic.errors.front().message.empty()) {
+        *outcome = "invalid without an error message";
+      } else {
+        *outcome = "evaluation error";
+      }
+    });
+    ASSERT_TRUE(finished) << "hung on " << schema;
+    EXPECT_TRUE(*outcome == "compile error" || *outcome == "evaluation error")
+        << *outcome << " for " << schema;
+  }
+}
+
+TEST(Cycles, recursive_schema_with_progress_validates_deep_instances) {
+  auto v = compile_or_fail(
+      R"({"$defs":{"node":{"type":"object","properties":{"child":{"$ref":"#/$defs/node"}},"required":["id"]}},
+          "$ref":"#/$defs/node"})");
+  ASSERT_TRUE(v);
+  const size_t depth = 200;
+  const std::string deep =
+      repeat(R"({"id":1,"child":)", depth) + R"({"id":1})" + std::string(depth, '}');
+  EXPECT_TRUE(is_valid(*v, deep));
+  const std::string bad_leaf =
+      repeat(R"({"id":1,"child":)", depth) + R"({"id":1,"child":{}})" + std::string(depth, '}');
+  const Output out = basic_output(*v, bad_leaf);
+  ASSERT_FALSE(out.valid);
+  const std::string instance_location = repeat("/child", depth + 1);
+  const std::string keyword_location =
+      "/$ref" + repeat("/properties/child/$ref", depth + 1) + "/required";
+  const OutputError* e = find_error(out, keyword_location);
+  ASSERT_NE(e, nullptr) << describe(out).substr(0, 2000);
+  EXPECT_EQ(e->instance_location, instance_location);
+  EXPECT_EQ(e->absolute_keyword_location, std::string(kRootBase) + "#/$defs/node/required");
+}
+
+TEST(Cycles, thousand_ref_hops_compile_and_validate) {
+  const int hops = 1000;
+  std::string schema = R"({"$defs":{)";
+  for (int i = 0; i < hops; ++i) {
+    if (i) schema += ",";
+    schema += "\"d" + std::to_string(i) + "\":";
+    schema += i + 1 < hops ? R"({"$ref":"#/$defs/d)" + std::to_string(i + 1) + "\"}"
+                           : std::string(R"({"type":"string"})");
+  }
+  schema += R"(},"$ref":"#/$defs/d0"})";
+  auto v = compile_or_fail(schema);
+  ASSERT_TRUE(v);
+  EXPECT_TRUE(is_valid(*v, R"("x")"));
+  EXPECT_FALSE(is_valid(*v, "1"));
+  const Output out = basic_output(*v, "1");
+  const OutputError* e = find_error(out, repeat("/$ref", hops) + "/type");
+  ASSERT_NE(e, nullptr) << describe(out).substr(0, 2000);
+  EXPECT_EQ(e->absolute_keyword_location, std::string(kRootBase) + "#/$defs/d999/type");
+  EXPECT_EQ(e->instance_location, "");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hostile patterns cannot hang the process
+
+TEST(Patterns, catastrophic_backtracking_fails_on_the_step_budget) {
+  auto v = compile_or_fail(R"({"pattern":"^(a+)+$"})");
+  ASSERT_TRUE(v);
+  const std::string hostile = "\"" + std::string(40, 'a') + "b\"";
+  Validator validator = *v;
+  auto flag = std::make_shared<std::optional<bool>>();
+  auto basic = std::make_shared<Output>();
+  const bool finished =
+      finishes_within(std::chrono::seconds(20), [validator, hostile, flag, basic] {
+        Instance instance(hostile);
+        *flag = validator.validate(instance.value());
+        *basic = validator.evaluate(instance.value(), OutputFormat::basic);
+      });
+  ASSERT_TRUE(finished) << "pattern matching hung";
+  ASSERT_TRUE(flag->has_value());
+  EXPECT_FALSE(**flag);
+  ASSERT_FALSE(basic->valid);
+  const OutputError* e = find_error(*basic, "/pattern");
+  ASSERT_NE(e, nullptr) << describe(*basic);
+  EXPECT_EQ(e->instance_location, "");
+  EXPECT_TRUE(contains_ignoring_case(e->message, "budget")) << e->message;
+  EXPECT_TRUE(is_valid(validator, R"("aaaa")"));
+}
+
+TEST(Patterns, catastrophic_backtracking_in_pattern_properties_fails_on_the_step_budget) {
+  auto v = compile_or_fail(R"({"patternProperties":{"^(a|aa)+$":{"type":"integer"}}})");
+  ASSERT_TRUE(v);
+  const std::string key = std::string(60, 'a') + "!";
+  const std::string instance = "{\"" + key + "\":\"not an integer\"}";
+  const bool finished = finishes_within(std::chrono::seconds(20), [validator = *v, instance] {
+    Instance parsed(instance);
+    // Either verdict is defensible for a key that exhausts the budget; the call must return.
+    (void)validator.validate(parsed.value());
+    (void)validator.evaluate(parsed.value(), OutputFormat::basic);
+  });
+  ASSERT_TRUE(finished) << "patternProperties matching hung";
+}
+
+TEST(Patterns, patterns_are_unanchored_ecmascript) {
+  auto v = compile_or_fail(R"({"pattern":"\\d{3}"})");
+  ASSERT_TRUE(v);
+  EXPECT_TRUE(is_valid(*v, R"("ab123cd")"));
+  EXPECT_FALSE(is_valid(*v, R"("ab12cd")"));
+  EXPECT_TRUE(is_valid(*v, "12"));  // pattern only constrains strings
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+TEST(StandardOutput, basic_output_locations_for_a_failed_minimum) {
+  auto v =
+      compile_or_fail(R"({"$id":"https://example.com/s","properties":{"price":{"minimum":0}}})");
+  ASSERT_TRUE(v);
+  const Output out = basic_output(*v, R"({"price":-1})");
+  ASSERT_FALSE(out.valid);
+  const OutputError* e = find_error(out, "/properties/price/minimum");
+  ASSERT_NE(e, nullptr) << describe(out);
+  EXPECT_EQ(e->keyword, "minimum");
+  EXPECT_EQ(e->absolute_keyword_location, "https://example.com/s#/properties/price/minimum");
+  EXPECT_EQ(e->instance_location, "/price");
+  EXPECT_TRUE(contains(e->message, "0")) << e->message;
+  EXPECT_TRUE(contains(e->message, "-1")) << e->message;
+}
+
+TEST(StandardOutput, keyword_location_follows_ref_while_absolute_location_points_into_defs) {
+  auto v = compile_or_fail(
+      R"({"$id":"https://example.com/r","$defs":{"s":{"type":"string"}},"properties":{"a":{"$ref":"#/$defs/s"}}})");
+  ASSERT_TRUE(v);
+  const Output out = basic_output(*v, R"({"a":1})");
+  ASSERT_FALSE(out.valid);
+  const OutputError* e = find_error(out, "/properties/a/$ref/type");
+  ASSERT_NE(e, nullptr) << describe(out);
+  EXPECT_EQ(e->keyword, "type");
+  EXPECT_EQ(e->absolute_keyword_location, "https://example.com/r#/$defs/s/type");
+  EXPECT_EQ(e->instance_location, "/a");
+  EXPECT_TRUE(contains(e->message, "string")) << e->message;
+}
+
+TEST(StandardOutput, absolute_location_of_a_schema_without_id_uses_the_default_base) {
+  auto v = compile_or_fail(R"({"items":{"type":"integer"}})");
+  ASSERT_TRUE(v);
+  const Output out = basic_output(*v, R"([1,"x"])");
+  ASSERT_FALSE(out.valid);
+  const OutputError* e = find_error(out, "/items/type");
+  ASSERT_NE(e, nullptr) << describe(out);
+  EXPECT_EQ(e->absolute_keyword_location, std::string(kRootBase) + "#/items/type");
+  EXPECT_EQ(e->instance_location, "/1");
+}
+
+TEST(StandardOutput, absolute_location_uses_the_retrieval_uri_given_to_compile) {
+  Compiler compiler;
+  auto v = compiler.compile(R"({"maxLength":2})", "https://example.com/short.json");
+  ASSERT_TRUE(v.ok()) << v.error().to_string();
+  const Output out = basic_output(*v, R"("abc")");
+  const OutputError* e = find_error(out, "/maxLength");
+  ASSERT_NE(e, nullptr) << describe(out);
+  EXPECT_EQ(e->absolute_keyword_location, "https://example.com/short.json#/maxLength");
+  EXPECT_TRUE(contains(e->message, "2")) << e->message;
+}
+
+TEST(StandardOutput, pointers_escape_slash_and_tilde) {
+  auto v =
+      compile_or_fail(R"({"$id":"https://example.com/e","properties":{"a/b~c":{"minimum":0}}})");
+  ASSERT_TRUE(v);
+  const Output out = basic_output(*v, R"({"a/b~c":-5})");
+  ASSERT_FALSE(out.valid);
+  const OutputError* e = find_error(out, "/properties/a~1b~0c/minimum");
+  ASSERT_NE(e, nullptr) << describe(out);
+  EXPECT_EQ(e->instance_location, "/a~1b~0c");
+  // In a URI fragment the pointer is also percent-encoded where needed; '~' and '/' stay.
+  EXPECT_EQ(e->absolute_keyword_location, "https://example.com/e#/properties/a~1b~0c/minimum");
+}
+
+TEST(StandardOutput, required_error_names_the_missing_property_at_the_parent) {
+  auto v = compile_or_fail(R"({"properties":{"order":{"required":["price","qty"]}}})");
+  ASSERT_TRUE(v);
+  const Output out = basic_output(*v, R"({"order":{"qty":1}})");
+  ASSERT_FALSE(out.valid);
+  const OutputError* e = find_error(out, "/properties/order/required");
+  ASSERT_NE(e, nullptr) << describe(out);
+  EXPECT_EQ(e->keyword, "required");
+  EXPECT_EQ(e->instance_location, "/order");
+  EXPECT_TRUE(contains(e->message, "price")) << e->message;
+}
+
+TEST(StandardOutput, messages_carry_the_limit_and_the_value) {
+  auto v = compile_or_fail(
+      R"({"properties":{"name":{"maxLength":3},"tags":{"maxItems":1},"code":{"enum":["a","b"]}}})");
+  ASSERT_TRUE(v);
+  const Output out = basic_output(*v, R"({"name":"abcdef","tags":[1,2,3],"code":"zz"})");
+  ASSERT_FALSE(out.valid);
+  const OutputError* name = find_error(out, "/properties/name/maxLength");
+  ASSERT_NE(name, nullptr) << describe(out);
+  EXPECT_TRUE(contains(name->message, "3")) << name->message;
+  EXPECT_EQ(name->instance_location, "/name");
+  const OutputError* tags = find_error(out, "/properties/tags/maxItems");
+  ASSERT_NE(tags, nullptr) << describe(out);
+  EXPECT_TRUE(contains(tags->message, "1")) << tags->message;
+  EXPECT_EQ(tags->instance_location, "/tags");
+  const OutputError* code = find_error(out, "/properties/code/enum");
+  ASSERT_NE(code, nullptr) << describe(out);
+  EXPECT_EQ(code->instance_location, "/code");
+}
+
+TEST(StandardOutput, additional_properties_error_names_the_property) {
+  auto v = compile_or_fail(R"({"properties":{"a":true},"additionalProperties":false})");
+  ASSERT_TRUE(v);
+  const Output out = basic_output(*v, R"({"a":1,"surprise":2})");
+  ASSERT_FALSE(out.valid);
+  bool named = false;
+  for (const OutputError& e : out.errors) {
+    if (contains(e.keyword_location, "additionalProperties") &&
+        (contains(e.message, "surprise") || contains(e.instance_location, "surprise"))) {
+      named = true;
+    }
+  }
+  EXPECT_TRUE(named) << describe(out);
+}
+
+TEST(StandardOutput, valid_output_json_is_exact) {
+  auto v = compile_or_fail(R"({"type":"object"})");
+  ASSERT_TRUE(v);
+  Instance instance("{}");
+  EXPECT_EQ(v->evaluate(instance.value(), OutputFormat::basic).to_json(), R"({"valid":true})");
+  EXPECT_EQ(v->evaluate(instance.value(), OutputFormat::flag).to_json(), R"({"valid":true})");
+}
+
+TEST(StandardOutput, invalid_output_json_is_exact) {
+  auto v =
+      compile_or_fail(R"({"$id":"https://example.com/s","properties":{"price":{"minimum":0}}})");
+  ASSERT_TRUE(v);
+  const Output out = basic_output(*v, R"({"price":-1})");
+  ASSERT_FALSE(out.errors.empty());
+  // The text is built from the errors, so this pins the shape, key order and escaping but not
+  // the message wording.
+  std::string expected = R"({"valid":false,"errors":[)";
+  for (size_t i = 0; i < out.errors.size(); ++i) {
+    const OutputError& e = out.errors[i];
+    if (i) expected += ",";
+    expected += R"({"keywordLocation":)";
+    json::write_string(e.keyword_location, expected);
+    expected += R"(,"absoluteKeywordLocation":)";
+    json::write_string(e.absolute_keyword_location, expected);
+    expected += R"(,"instanceLocation":)";
+    json::write_string(e.instance_location, expected);
+    expected += R"(,"error":)";
+    json::write_string(e.message, expected);
+    expected += "}";
+  }
+  expected += "]}";
+  EXPECT_EQ(out.to_json(), expected);
+  std::string appended = "prefix:";
+  out.write_json(appended);
+  EXPECT_EQ(appended, "prefix:" + expected);
+
+  // And the exact text for the pieces the wording does not affect.
+  const std::string text = out.to_json();
+  EXPECT_TRUE(contains(
+      text,
+      R"({"keywordLocation":"/properties/price/minimum","absoluteKeywordLocation":"https://example.com/s#/properties/price/minimum","instanceLocation":"/price","error":")"))
+      << text;
+}
+
+TEST(StandardOutput, output_json_escapes_property_names) {
+  auto v = compile_or_fail(R"({"properties":{"quo\"te":{"type":"string"}}})");
+  ASSERT_TRUE(v);
+  const Output out = basic_output(*v, R"({"quo\"te":1})");
+  ASSERT_FALSE(out.valid);
+  const std::string text = out.to_json();
+  EXPECT_TRUE(contains(text, R"("instanceLocation":"/quo\"te")")) << text;
+  Instance reparsed(text);  // the output is itself valid JSON
+  EXPECT_TRUE(reparsed.value().is_object());
+}
+
+TEST(StandardOutput, flag_output_has_no_errors) {
+  auto v = compile_or_fail(R"({"properties":{"price":{"minimum":0}},"required":["qty"]})");
+  ASSERT_TRUE(v);
+  Instance instance(R"({"price":-1})");
+  const Output flag = v->evaluate(instance.value(), OutputFormat::flag);
+  EXPECT_FALSE(flag.valid);
+  EXPECT_TRUE(flag.errors.empty());
+  EXPECT_EQ(flag.to_json(), R"({"valid":false})");
+}
+
+TEST(StandardOutput, basic_output_reports_every_failure) {
+  auto v = compile_or_fail(R"({"properties":{"a":{"type":"string"},"b":{"type":"string"}}})");
+  ASSERT_TRUE(v);
+  const Output out = basic_output(*v, R"({"a":1,"b":2})");
+  ASSERT_FALSE(out.valid);
+  EXPECT_NE(find_error(out, "/properties/a/type"), nullptr) << describe(out);
+  EXPECT_NE(find_error(out, "/properties/b/type"), nullptr) << describe(out);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Concurrency
+
+TEST(Concurrency, one_validator_gives_the_same_answers_on_four_threads) {
+  auto v = compile_or_fail(R"({
+    "$defs":{"money":{"type":"number","multipleOf":0.01,"minimum":0}},
+    "type":"object",
+    "properties":{"id":{"type":"string","pattern":"^[A-Z]{3}-\\d+$"},"price":{"$ref":"#/$defs/money"},
+                  "tags":{"type":"array","items":{"type":"string"},"uniqueItems":true}},
+    "required":["id","price"],
+    "unevaluatedProperties":false})");
+  ASSERT_TRUE(v);
+  const std::vector<std::string> instances = {
+      R"({"id":"ABC-1","price":19.99})",
+      R"({"id":"ABC-1","price":19.999})",
+      R"({"id":"abc","price":1})",
+      R"({"id":"ABC-2","price":1,"tags":["x","y"]})",
+      R"({"id":"ABC-2","price":1,"tags":["x","x"]})",
+      R"({"id":"ABC-3","price":1,"extra":true})",
+      R"({"price":-1})",
+  };
+  std::vector<std::string> expected;
+  for (const std::string& text : instances) expected.push_back(basic_output(*v, text).to_json());
+
+  const Validator& validator = *v;
+  std::atomic<int> mismatches{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      std::vector<std::unique_ptr<Instance>> parsed;
+      for (const std::string& text : instances) parsed.push_back(std::make_unique<Instance>(text));
+      for (int round = 0; round < 500; ++round) {
+        const size_t i = static_cast<size_t>(round + t) % instances.size();
+        const Output out = validator.evaluate(parsed[i]->value(), OutputFormat::basic);
+        if (out.to_json() != expected[i]) ++mismatches;
+        if (validator.validate(parsed[i]->value()) != out.valid) ++mismatches;
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  EXPECT_EQ(mismatches.load(), 0);
+}
+
+}  // namespace
+}  // namespace hotpath::schema
