@@ -298,18 +298,6 @@ bool eval_child(const Node* child, const json::Value& value, Ctx& c, Annotations
   return eval(child, value, c, ann);
 }
 
-// Appends one error at <current path>/<kseg1>[/<kseg2>] and <instance path>[/<iseg>]. Cold:
-// the strings it builds never live in the recursive frames.
-HP_COLD void report_at(Ctx& c, std::string_view kseg1, Seg kseg2, Seg iseg, std::string_view keyword,
-                       const std::string& abs_location, std::string message, std::string params) {
-  if (!c.basic) return;
-  PathMark km(c.kpath), im(c.ipath);
-  append_pointer_token(c.kpath, kseg1);
-  append_seg(c.kpath, kseg2);
-  append_seg(c.ipath, iseg);
-  report(c, keyword, abs_location, std::move(message), std::move(params));
-}
-
 HP_NOINLINE bool op_ref(const Keyword& k, const json::Value& inst, Ctx& c, Annotations* ann) {
   return eval_child(k.child, inst, c, ann, k.name);
 }
@@ -412,7 +400,7 @@ HP_NOINLINE bool op_one_of(const Keyword& k, const json::Value& inst, Ctx& c, An
   return false;
 }
 
-HP_NOINLINE bool op_not(const Keyword& k, const json::Value& inst, Ctx& c, Annotations* ann) {
+HP_NOINLINE bool op_not(const Keyword& k, const json::Value& inst, Ctx& c, Annotations*) {
   bool r;
   {
     FlagMode fm(c);
@@ -458,7 +446,7 @@ HP_NOINLINE bool op_dependent_schemas(const Keyword& k, const json::Value& inst,
   return ok;
 }
 
-HP_NOINLINE bool op_dependent_required(const Keyword& k, const json::Value& inst, Ctx& c, Annotations* ann) {
+HP_NOINLINE bool op_dependent_required(const Keyword& k, const json::Value& inst, Ctx& c, Annotations*) {
   if (!inst.is_object()) return true;
   bool ok = true;
   for (size_t i = 0; i < k.names.size(); ++i) {
@@ -533,8 +521,7 @@ HP_NOINLINE bool op_properties(const Keyword& k, const json::Value& inst, Ctx& c
                  "property " + quoted(m->key) + " is not allowed (additionalProperties is false)",
                  "{\"additionalProperty\":" + quoted(m->key) + "}");
         }();
-      } else if (!eval_child(k.additional, m->value, c, nullptr, "additionalProperties", {}, false, m->key,
-                             true)) {
+      } else if (!eval_child(k.additional, m->value, c, nullptr, "additionalProperties", {}, seg(m->key))) {
         ok = false;
         if (!c.basic) return false;
       }
@@ -544,7 +531,7 @@ HP_NOINLINE bool op_properties(const Keyword& k, const json::Value& inst, Ctx& c
   return ok;
 }
 
-HP_NOINLINE bool op_property_names(const Keyword& k, const json::Value& inst, Ctx& c, Annotations* ann) {
+HP_NOINLINE bool op_property_names(const Keyword& k, const json::Value& inst, Ctx& c, Annotations*) {
   if (!inst.is_object()) return true;
   bool ok = true;
   for (auto m = inst.begin_members(); m != inst.end_members(); ++m) {
