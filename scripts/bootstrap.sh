@@ -8,6 +8,7 @@ APT_PACKAGES=(
   build-essential cmake pkg-config git
   libgtest-dev libgmock-dev libbenchmark-dev   # C++ tests and micro-benchmarks
   unicode-data                                 # UCD files; regex/IDNA tables are generated from them at build time
+  libxxhash-dev libssl-dev                     # kernels: xxh3/xxh64 (header-only use) and SHA-256
   nodejs                                       # bench against ajv, npm dependencies
 )
 
