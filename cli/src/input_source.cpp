@@ -11,11 +11,14 @@
 namespace hotpath::cli {
 namespace {
 
-Failure<IoError> io_error(std::string message) { return Failure<IoError>{IoError{std::move(message)}}; }
+Failure<IoError> io_error(std::string message) {
+  return Failure<IoError>{IoError{std::move(message)}};
+}
 
 std::string too_large(const std::string& name, uint64_t max_bytes, bool exact, uint64_t size) {
   std::string m = name + ": document is ";
-  m += exact ? std::to_string(size) + " bytes" : "more than " + std::to_string(max_bytes) + " bytes";
+  m +=
+      exact ? std::to_string(size) + " bytes" : "more than " + std::to_string(max_bytes) + " bytes";
   m += ", larger than --max-document-bytes " + describe_size(max_bytes) +
        " (use --ndjson for record streams, or raise the limit)";
   return m;
@@ -25,7 +28,10 @@ std::string too_large(const std::string& name, uint64_t max_bytes, bool exact, u
 
 std::string describe_size(uint64_t bytes) {
   std::string s = std::to_string(bytes);
-  static constexpr struct { unsigned shift; const char* unit; } kUnits[] = {{30, "GiB"}, {20, "MiB"}, {10, "KiB"}};
+  static constexpr struct {
+    unsigned shift;
+    const char* unit;
+  } kUnits[] = {{30, "GiB"}, {20, "MiB"}, {10, "KiB"}};
   for (const auto& u : kUnits) {
     if (bytes >= (uint64_t(1) << u.shift) && bytes % (uint64_t(1) << u.shift) == 0) {
       return s + " (" + std::to_string(bytes >> u.shift) + " " + u.unit + ")";
@@ -41,7 +47,7 @@ Result<InputSource, IoError> InputSource::open(const std::string& path) {
     fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   } while (fd < 0 && errno == EINTR);
   if (fd < 0) return io_error("cannot open '" + path + "': " + std::strerror(errno));
-  struct stat st{};
+  struct stat st {};
   if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
     ::close(fd);
     return io_error("cannot read '" + path + "': Is a directory");
@@ -50,7 +56,9 @@ Result<InputSource, IoError> InputSource::open(const std::string& path) {
 }
 
 InputSource::InputSource(InputSource&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)), owned_(std::exchange(other.owned_, false)), name_(std::move(other.name_)) {}
+    : fd_(std::exchange(other.fd_, -1)),
+      owned_(std::exchange(other.owned_, false)),
+      name_(std::move(other.name_)) {}
 
 InputSource::~InputSource() {
   if (owned_ && fd_ >= 0) ::close(fd_);
@@ -67,7 +75,7 @@ Result<size_t, IoError> InputSource::read_some(char* dst, size_t size) {
 
 Result<std::string, IoError> InputSource::read_all(uint64_t max_bytes) {
   std::string data;
-  struct stat st{};
+  struct stat st {};
   if (::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode)) {
     uint64_t size = static_cast<uint64_t>(st.st_size);
     if (size > max_bytes) return io_error(too_large(name_, max_bytes, true, size));

@@ -35,7 +35,8 @@ class InputSource {
   Result<size_t, IoError> read_some(char* dst, size_t size);
 
  private:
-  InputSource(int fd, bool owned, std::string name) : fd_(fd), owned_(owned), name_(std::move(name)) {}
+  InputSource(int fd, bool owned, std::string name)
+      : fd_(fd), owned_(owned), name_(std::move(name)) {}
   int fd_ = -1;
   bool owned_ = false;
   std::string name_;

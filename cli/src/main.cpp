@@ -51,7 +51,9 @@ int main(int argc, char** argv) {
     return hotpath::cli::write_all(STDOUT_FILENO, kHelp) ? 0 : hotpath::cli::kExitError;
   }
   if (command == "--version" || command == "-V") {
-    return hotpath::cli::write_all(STDOUT_FILENO, "hotpath " HOTPATH_VERSION "\n") ? 0 : hotpath::cli::kExitError;
+    return hotpath::cli::write_all(STDOUT_FILENO, "hotpath " HOTPATH_VERSION "\n")
+               ? 0
+               : hotpath::cli::kExitError;
   }
   if (command == "validate") return hotpath::cli::run_validate({args.begin() + 1, args.end()});
   return usage_error("unknown command '" + std::string(command) + "'");

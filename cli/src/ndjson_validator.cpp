@@ -27,8 +27,8 @@ constexpr uint64_t kMaxBytesInFlight = uint64_t(64) << 20;
 struct Batch {
   uint64_t seq = 0;
   uint64_t first_line = 0;
-  std::string text;                // whole lines; only the last batch may end without '\n'
-  uint64_t skipped_line_bytes = 0; // nonzero: stands for one line too long to hold (text empty)
+  std::string text;                 // whole lines; only the last batch may end without '\n'
+  uint64_t skipped_line_bytes = 0;  // nonzero: stands for one line too long to hold (text empty)
   std::string out;
   uint64_t records = 0;
   uint64_t invalid = 0;
@@ -38,7 +38,8 @@ uint64_t count_newlines(std::string_view text) {
   uint64_t n = 0;
   const char* p = text.data();
   const char* end = p + text.size();
-  while ((p = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)))) != nullptr) {
+  while ((p = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)))) !=
+         nullptr) {
     ++n;
     ++p;
   }
@@ -46,7 +47,8 @@ uint64_t count_newlines(std::string_view text) {
 }
 
 bool is_blank(std::string_view line) {
-  return std::all_of(line.begin(), line.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
+  return std::all_of(line.begin(), line.end(),
+                     [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
 }
 
 std::string oversized_message(uint64_t line, uint64_t bytes, uint64_t limit) {
@@ -58,8 +60,12 @@ std::string oversized_message(uint64_t line, uint64_t bytes, uint64_t limit) {
 // are ~128 KiB, so the lock is taken a few thousand times per second at most).
 class Pipeline {
  public:
-  Pipeline(const schema::Validator& validator, const NdjsonConfig& config, ProgressMeter& progress, int out_fd)
-      : validator_(validator), config_(config), progress_(progress), out_fd_(out_fd),
+  Pipeline(const schema::Validator& validator, const NdjsonConfig& config, ProgressMeter& progress,
+           int out_fd)
+      : validator_(validator),
+        config_(config),
+        progress_(progress),
+        out_fd_(out_fd),
         max_batches_(4 * size_t(config.threads) + 4) {}
 
   Result<NdjsonStats, IoError> run(InputSource& input) {
@@ -87,8 +93,8 @@ class Pipeline {
  private:
   // --- reader (the calling thread) ---------------------------------------------------------
   void read(InputSource& input) {
-    std::string pending;       // unsent bytes: whole lines, then at most one partial line
-    size_t complete_end = 0;   // pending[0, complete_end) are whole lines
+    std::string pending;      // unsent bytes: whole lines, then at most one partial line
+    size_t complete_end = 0;  // pending[0, complete_end) are whole lines
     for (;;) {
       if (stopped()) return;
       size_t old = pending.size();
@@ -113,7 +119,8 @@ class Pipeline {
         if (!skip_line(input, pending, skipped)) return;
         dispatch_skipped(skipped);
         const void* nl = memrchr(pending.data(), '\n', pending.size());
-        complete_end = nl ? static_cast<size_t>(static_cast<const char*>(nl) - pending.data()) + 1 : 0;
+        complete_end =
+            nl ? static_cast<size_t>(static_cast<const char*>(nl) - pending.data()) + 1 : 0;
       }
       if (complete_end >= kBatchTarget) {
         dispatch_text(pending, complete_end);
@@ -178,7 +185,8 @@ class Pipeline {
     std::unique_lock lk(mu_);
     // Back-pressure: wait for the writer while too much is between reader and writer.
     room_cv_.wait(lk, [&] {
-      return stopped_locked() || (in_flight_ < max_batches_ && (in_flight_ == 0 || bytes_in_flight_ < kMaxBytesInFlight));
+      return stopped_locked() || (in_flight_ < max_batches_ &&
+                                  (in_flight_ == 0 || bytes_in_flight_ < kMaxBytesInFlight));
     });
     if (stopped_locked()) return;
     b->seq = next_seq_++;
@@ -226,7 +234,8 @@ class Pipeline {
     b.records = 0;
     b.invalid = 0;
     if (b.skipped_line_bytes != 0) {
-      checker.append_rejected(oversized_message(b.first_line, b.skipped_line_bytes, config_.max_record_bytes), b.out);
+      checker.append_rejected(
+          oversized_message(b.first_line, b.skipped_line_bytes, config_.max_record_bytes), b.out);
       b.records = b.invalid = 1;
       return;
     }
@@ -238,7 +247,8 @@ class Pipeline {
       rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
       bool valid = false;
       if (record.size() > config_.max_record_bytes) {
-        checker.append_rejected(oversized_message(line, record.size(), config_.max_record_bytes), b.out);
+        checker.append_rejected(oversized_message(line, record.size(), config_.max_record_bytes),
+                                b.out);
       } else if (is_blank(record)) {
         checker.append_rejected(invalid_json_message(line, 1, "empty line"), b.out);
       } else {
@@ -257,7 +267,8 @@ class Pipeline {
       std::unique_ptr<Batch> b;
       {
         std::unique_lock lk(mu_);
-        done_cv_.wait(lk, [&] { return done_.count(next) != 0 || (input_closed_ && next == next_seq_); });
+        done_cv_.wait(
+            lk, [&] { return done_.count(next) != 0 || (input_closed_ && next == next_seq_); });
         auto it = done_.find(next);
         if (it == done_.end()) return;  // input closed and everything written
         b = std::move(it->second);
@@ -272,7 +283,10 @@ class Pipeline {
       }
       {
         std::lock_guard lk(mu_);
-        if (!ok && !write_error_) write_error_ = IoError{errno == EPIPE ? std::string() : std::string("cannot write output: ") + std::strerror(errno)};
+        if (!ok && !write_error_)
+          write_error_ =
+              IoError{errno == EPIPE ? std::string()
+                                     : std::string("cannot write output: ") + std::strerror(errno)};
         --in_flight_;
         bytes_in_flight_ -= b->text.size();
         b->skipped_line_bytes = 0;
@@ -307,7 +321,8 @@ class Pipeline {
 
 }  // namespace
 
-NdjsonValidator::NdjsonValidator(const schema::Validator& validator, NdjsonConfig config, ProgressMeter& progress)
+NdjsonValidator::NdjsonValidator(const schema::Validator& validator, NdjsonConfig config,
+                                 ProgressMeter& progress)
     : validator_(validator), config_(config), progress_(progress) {}
 
 Result<NdjsonStats, IoError> NdjsonValidator::run(InputSource& input, int out_fd) {

@@ -15,7 +15,8 @@ constexpr std::chrono::milliseconds kDelay{1000};
 constexpr std::chrono::milliseconds kRedrawEvery{250};
 }  // namespace
 
-ProgressMeter::ProgressMeter() : enabled_(::isatty(STDERR_FILENO) == 1), start_(Clock::now()), last_draw_(start_) {}
+ProgressMeter::ProgressMeter()
+    : enabled_(::isatty(STDERR_FILENO) == 1), start_(Clock::now()), last_draw_(start_) {}
 
 void ProgressMeter::add(uint64_t records, uint64_t bytes) {
   records_ += records;
@@ -32,9 +33,10 @@ void ProgressMeter::draw(Clock::time_point now) {
   double seconds = std::chrono::duration<double>(now - start_).count();
   if (seconds <= 0) seconds = 1e-9;
   char line[160];
-  int n = std::snprintf(line, sizeof line, "\rhotpath: %llu records, %.0f records/s, %.1f MB/s\033[K",
-                        static_cast<unsigned long long>(records_), double(records_) / seconds,
-                        double(bytes_) / 1e6 / seconds);
+  int n =
+      std::snprintf(line, sizeof line, "\rhotpath: %llu records, %.0f records/s, %.1f MB/s\033[K",
+                    static_cast<unsigned long long>(records_), double(records_) / seconds,
+                    double(bytes_) / 1e6 / seconds);
   if (n > 0) (void)write_all(STDERR_FILENO, std::string_view(line, static_cast<size_t>(n)));
 }
 

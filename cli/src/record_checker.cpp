@@ -3,7 +3,8 @@
 namespace hotpath::cli {
 
 std::string invalid_json_message(uint64_t line, uint64_t column, std::string_view message) {
-  std::string m = "invalid JSON at line " + std::to_string(line) + ", column " + std::to_string(column) + ": ";
+  std::string m =
+      "invalid JSON at line " + std::to_string(line) + ", column " + std::to_string(column) + ": ";
   m += message;
   return m;
 }

@@ -15,7 +15,8 @@ namespace hotpath::cli {
 
 class RecordChecker {
  public:
-  RecordChecker(const schema::Validator& validator, schema::OutputFormat format, uint64_t max_document_bytes);
+  RecordChecker(const schema::Validator& validator, schema::OutputFormat format,
+                uint64_t max_document_bytes);
 
   // Validates `text`, whose first byte is on input line `first_line`; appends one output
   // line to `out`. Returns true when the document is valid.

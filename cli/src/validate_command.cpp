@@ -30,7 +30,7 @@ void print_error(std::string_view message) {
 bool check_inputs_exist(const std::vector<std::string>& inputs) {
   for (const auto& path : inputs) {
     if (path == "-") continue;
-    struct stat st{};
+    struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {
       print_error("cannot open '" + path + "': " + std::strerror(errno));
       return false;
@@ -86,7 +86,8 @@ int run_validate(const std::vector<std::string_view>& args) {
   if (opts.ndjson) {
     NdjsonConfig config;
     config.output = opts.output;
-    config.threads = opts.threads != 0 ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
+    config.threads =
+        opts.threads != 0 ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
     config.max_record_bytes = opts.max_document_bytes;
     ProgressMeter progress;
     NdjsonValidator ndjson(*validator, config, progress);
@@ -123,7 +124,8 @@ int run_validate(const std::vector<std::string_view>& args) {
       out.clear();
       if (!checker.check(*bytes, 1, out)) ++invalid;
       if (!write_all(STDOUT_FILENO, out)) {
-        if (errno != EPIPE) print_error(std::string("cannot write output: ") + std::strerror(errno));
+        if (errno != EPIPE)
+          print_error(std::string("cannot write output: ") + std::strerror(errno));
         return kExitError;
       }
     }

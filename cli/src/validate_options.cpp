@@ -49,7 +49,9 @@ Exit status:
      document larger than --max-document-bytes (processing stops at the first such error)
 )";
 
-std::optional<schema::Dialect> parse_dialect(std::string_view name) { return schema::dialect_from_name(name); }
+std::optional<schema::Dialect> parse_dialect(std::string_view name) {
+  return schema::dialect_from_name(name);
+}
 
 bool parse_threads(std::string_view text, unsigned& out) {
   unsigned v = 0;
@@ -60,11 +62,13 @@ bool parse_threads(std::string_view text, unsigned& out) {
 }
 
 bool is_directory(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-Failure<UsageError> usage(std::string message) { return Failure<UsageError>{UsageError{std::move(message)}}; }
+Failure<UsageError> usage(std::string message) {
+  return Failure<UsageError>{UsageError{std::move(message)}};
+}
 
 }  // namespace
 
@@ -72,10 +76,20 @@ bool parse_byte_size(std::string_view text, uint64_t& out) {
   if (text.empty()) return false;
   unsigned shift = 0;
   switch (text.back()) {
-    case 'k': case 'K': shift = 10; break;
-    case 'm': case 'M': shift = 20; break;
-    case 'g': case 'G': shift = 30; break;
-    default: break;
+    case 'k':
+    case 'K':
+      shift = 10;
+      break;
+    case 'm':
+    case 'M':
+      shift = 20;
+      break;
+    case 'g':
+    case 'G':
+      shift = 30;
+      break;
+    default:
+      break;
   }
   if (shift != 0) text.remove_suffix(1);
   uint64_t v = 0;
@@ -88,7 +102,8 @@ bool parse_byte_size(std::string_view text, uint64_t& out) {
 
 std::string_view validate_help_text() { return kHelp; }
 
-Result<ValidateOptions, UsageError> parse_validate_options(const std::vector<std::string_view>& args) {
+Result<ValidateOptions, UsageError> parse_validate_options(
+    const std::vector<std::string_view>& args) {
   ValidateOptions opts;
   bool have_output = false, have_dialect = false, have_threads = false, have_max = false;
   bool options_ended = false;
@@ -97,14 +112,27 @@ Result<ValidateOptions, UsageError> parse_validate_options(const std::vector<std
   for (size_t i = 0; i < args.size(); ++i) {
     std::string_view arg = args[i];
     if (options_ended || arg == "-" || arg.empty() || arg[0] != '-') {
-      if (arg == "-" && ++stdin_count > 1) return usage("standard input ('-') can only be given once");
+      if (arg == "-" && ++stdin_count > 1)
+        return usage("standard input ('-') can only be given once");
       opts.inputs.emplace_back(arg);
       continue;
     }
-    if (arg == "--") { options_ended = true; continue; }
-    if (arg == "-h" || arg == "--help") { opts.show_help = true; continue; }
-    if (arg == "--formats") { opts.assert_formats = true; continue; }
-    if (arg == "--ndjson") { opts.ndjson = true; continue; }
+    if (arg == "--") {
+      options_ended = true;
+      continue;
+    }
+    if (arg == "-h" || arg == "--help") {
+      opts.show_help = true;
+      continue;
+    }
+    if (arg == "--formats") {
+      opts.assert_formats = true;
+      continue;
+    }
+    if (arg == "--ndjson") {
+      opts.ndjson = true;
+      continue;
+    }
 
     // Options taking a value: "--name VALUE" or "--name=VALUE".
     std::string_view name = arg, value;
@@ -144,26 +172,30 @@ Result<ValidateOptions, UsageError> parse_validate_options(const std::vector<std
       if (have_dialect) return usage("--default-dialect given more than once");
       auto d = parse_dialect(value);
       if (!d)
-        return usage("unknown dialect '" + std::string(value) +
-                     "' (expected draft4, draft6, draft7, draft2019-09, draft2020-12 or a metaschema URI)");
+        return usage(
+            "unknown dialect '" + std::string(value) +
+            "' (expected draft4, draft6, draft7, draft2019-09, draft2020-12 or a metaschema URI)");
       opts.default_dialect = *d;
       have_dialect = true;
     } else if (name == "--output") {
       if (have_output) return usage("--output given more than once");
       auto f = schema::output_format_from_name(value);
-      if (!f) return usage("unknown output format '" + std::string(value) + "' (expected flag or basic)");
+      if (!f)
+        return usage("unknown output format '" + std::string(value) + "' (expected flag or basic)");
       opts.output = *f;
       have_output = true;
     } else if (name == "--threads") {
       if (have_threads) return usage("--threads given more than once");
       if (!parse_threads(value, opts.threads))
-        return usage("--threads expects an integer from 1 to 1024, got '" + std::string(value) + "'");
+        return usage("--threads expects an integer from 1 to 1024, got '" + std::string(value) +
+                     "'");
       have_threads = true;
     } else if (name == "--max-document-bytes") {
       if (have_max) return usage("--max-document-bytes given more than once");
       if (!parse_byte_size(value, opts.max_document_bytes))
-        return usage("--max-document-bytes expects a positive size such as 1048576, 64K, 256M or 1G, got '" +
-                     std::string(value) + "'");
+        return usage(
+            "--max-document-bytes expects a positive size such as 1048576, 64K, 256M or 1G, got '" +
+            std::string(value) + "'");
       have_max = true;
     }
   }

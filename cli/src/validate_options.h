@@ -1,5 +1,6 @@
 // Command-line options of `hotpath validate` and their parser.
-// Parsing never exits or prints: it returns the options or a usage message for the caller to report.
+// Parsing never exits or prints: it returns the options or a usage message for the caller to
+// report.
 #pragma once
 
 #include <cstdint>
@@ -32,7 +33,8 @@ struct UsageError {
 };
 
 // `args` are the arguments after the word "validate".
-Result<ValidateOptions, UsageError> parse_validate_options(const std::vector<std::string_view>& args);
+Result<ValidateOptions, UsageError> parse_validate_options(
+    const std::vector<std::string_view>& args);
 
 // Parses "123", "64K", "256M", "1G" (binary multiples). Returns false on anything else or overflow.
 bool parse_byte_size(std::string_view text, uint64_t& out);

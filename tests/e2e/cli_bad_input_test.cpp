@@ -21,7 +21,8 @@ constexpr const char* kRejectedPrefix =
 
 class BadInputTest : public ::testing::Test {
  protected:
-  ProcessResult validate(const std::string& schema, const std::string& doc, std::vector<std::string> extra = {}) {
+  ProcessResult validate(const std::string& schema, const std::string& doc,
+                         std::vector<std::string> extra = {}) {
     std::vector<std::string> args = {"validate", "--schema", dir.write("schema.json", schema)};
     args.insert(args.end(), extra.begin(), extra.end());
     return run_hotpath(args, doc);
@@ -101,10 +102,12 @@ TEST_F(BadInputTest, nesting_within_the_limit_validates) {
 TEST_F(BadInputTest, huge_exponent_is_valid_json_and_compares_exactly) {
   EXPECT_EQ(validate(R"({"type":"number"})", "1e400").out, kValid);
   EXPECT_EQ(validate(R"({"type":"integer"})", "1e400").out, kValid);  // mathematically an integer
-  EXPECT_EQ(validate(R"({"maximum":1e300})", "1e400", {"--output", "flag"}).out, "{\"valid\":false}\n");
+  EXPECT_EQ(validate(R"({"maximum":1e300})", "1e400", {"--output", "flag"}).out,
+            "{\"valid\":false}\n");
   EXPECT_EQ(validate(R"({"minimum":1e399})", "1e400").out, kValid);
   EXPECT_EQ(validate(R"({"exclusiveMaximum":0})", "-1e400").out, kValid);
-  EXPECT_EQ(validate(R"({"type":"integer"})", "1.5e-400", {"--output", "flag"}).out, "{\"valid\":false}\n");
+  EXPECT_EQ(validate(R"({"type":"integer"})", "1.5e-400", {"--output", "flag"}).out,
+            "{\"valid\":false}\n");
 }
 
 TEST_F(BadInputTest, four_hundred_digit_integer_is_valid_json_and_compares_exactly) {
@@ -112,20 +115,26 @@ TEST_F(BadInputTest, four_hundred_digit_integer_is_valid_json_and_compares_exact
   EXPECT_EQ(validate(R"({"type":"integer"})", big).out, kValid);
   EXPECT_EQ(validate(R"({"type":"integer","multipleOf":2})", big).out, kValid);
   EXPECT_EQ(validate(R"({"maximum":)" + big + "}", big).out, kValid);
-  EXPECT_EQ(validate(R"({"exclusiveMaximum":)" + big + "}", big, {"--output", "flag"}).out, "{\"valid\":false}\n");
-  std::string big_plus_one = "1" + std::string(398, '0') + "1";
-  EXPECT_EQ(validate(R"({"maximum":)" + big + "}", big_plus_one, {"--output", "flag"}).out, "{\"valid\":false}\n");
-  EXPECT_EQ(validate(R"({"const":)" + big + "}", big + ".0").out, kValid);
-  EXPECT_EQ(validate(R"({"type":"integer","multipleOf":2})", big_plus_one, {"--output", "flag"}).out,
+  EXPECT_EQ(validate(R"({"exclusiveMaximum":)" + big + "}", big, {"--output", "flag"}).out,
             "{\"valid\":false}\n");
+  std::string big_plus_one = "1" + std::string(398, '0') + "1";
+  EXPECT_EQ(validate(R"({"maximum":)" + big + "}", big_plus_one, {"--output", "flag"}).out,
+            "{\"valid\":false}\n");
+  EXPECT_EQ(validate(R"({"const":)" + big + "}", big + ".0").out, kValid);
+  EXPECT_EQ(
+      validate(R"({"type":"integer","multipleOf":2})", big_plus_one, {"--output", "flag"}).out,
+      "{\"valid\":false}\n");
 }
 
 TEST_F(BadInputTest, integers_beyond_2_pow_53_compare_exactly) {
-  EXPECT_EQ(validate(R"({"maximum":9007199254740992})", "9007199254740993", {"--output", "flag"}).out,
-            "{\"valid\":false}\n");
+  EXPECT_EQ(
+      validate(R"({"maximum":9007199254740992})", "9007199254740993", {"--output", "flag"}).out,
+      "{\"valid\":false}\n");
   EXPECT_EQ(validate(R"({"const":18446744073709551617})", "18446744073709551617").out, kValid);
-  EXPECT_EQ(validate(R"({"const":18446744073709551617})", "18446744073709551616", {"--output", "flag"}).out,
-            "{\"valid\":false}\n");
+  EXPECT_EQ(
+      validate(R"({"const":18446744073709551617})", "18446744073709551616", {"--output", "flag"})
+          .out,
+      "{\"valid\":false}\n");
 }
 
 TEST_F(BadInputTest, binary_garbage_is_invalid_json) {

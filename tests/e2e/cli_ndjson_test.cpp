@@ -6,8 +6,8 @@
 
 #include <cstring>
 #include <set>
-#include <thread>
 #include <string>
+#include <thread>
 
 #include "hotpath_process.h"
 
@@ -71,7 +71,8 @@ TEST_F(NdjsonTest, prints_one_line_per_input_line_in_order) {
 }
 
 TEST_F(NdjsonTest, all_valid_exits_0_and_empty_input_prints_nothing) {
-  auto r = run_hotpath({"validate", "--schema", schema(), "--ndjson"}, R"({"id":1,"price":1,"qty":1})");
+  auto r =
+      run_hotpath({"validate", "--schema", schema(), "--ndjson"}, R"({"id":1,"price":1,"qty":1})");
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out, std::string(kValid) + "\n");  // last line without '\n' still counts
   auto empty = run_hotpath({"validate", "--schema", schema(), "--ndjson"}, "");
@@ -108,17 +109,21 @@ TEST_F(NdjsonTest, broken_line_reports_its_line_and_column_and_the_run_continues
 }
 
 TEST_F(NdjsonTest, broken_line_in_flag_output_is_just_invalid) {
-  auto r = run_hotpath({"validate", "--schema", schema(), "--ndjson", "--output", "flag"}, "{\n{\"id\":1,\"price\":1,\"qty\":1}\n");
+  auto r = run_hotpath({"validate", "--schema", schema(), "--ndjson", "--output", "flag"},
+                       "{\n{\"id\":1,\"price\":1,\"qty\":1}\n");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.out, std::string(kInvalidFlag) + "\n" + kValid + "\n");
 }
 
 TEST_F(NdjsonTest, blank_lines_are_reported_as_empty_lines) {
   std::string ok = R"({"id":1,"price":1,"qty":1})";
-  auto r = run_hotpath({"validate", "--schema", schema(), "--ndjson"}, ok + "\n\n" + ok + "\n  \t\r\n" + ok + "\n");
+  auto r = run_hotpath({"validate", "--schema", schema(), "--ndjson"},
+                       ok + "\n\n" + ok + "\n  \t\r\n" + ok + "\n");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.out, std::string(kValid) + "\n" + rejected("invalid JSON at line 2, column 1: empty line") + "\n" + kValid +
-                       "\n" + rejected("invalid JSON at line 4, column 1: empty line") + "\n" + kValid + "\n");
+  EXPECT_EQ(r.out, std::string(kValid) + "\n" +
+                       rejected("invalid JSON at line 2, column 1: empty line") + "\n" + kValid +
+                       "\n" + rejected("invalid JSON at line 4, column 1: empty line") + "\n" +
+                       kValid + "\n");
 }
 
 TEST_F(NdjsonTest, line_numbers_restart_in_each_file) {
@@ -134,8 +139,9 @@ TEST_F(NdjsonTest, line_numbers_restart_in_each_file) {
 TEST_F(NdjsonTest, oversized_line_is_rejected_in_place_and_the_run_continues) {
   std::string ok = R"({"id":1,"price":1,"qty":1})";
   std::string long_line = R"({"id":2,"price":1,"qty":1,"pad":")" + std::string(1000, 'x') + "\"}";
-  auto r = run_hotpath({"validate", "--schema", schema(), "--ndjson", "--max-document-bytes", "100"},
-                       ok + "\n" + long_line + "\n" + ok + "\n");
+  auto r =
+      run_hotpath({"validate", "--schema", schema(), "--ndjson", "--max-document-bytes", "100"},
+                  ok + "\n" + long_line + "\n" + ok + "\n");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.out, std::string(kValid) + "\n" +
                        rejected("line 2 is " + std::to_string(long_line.size()) +
@@ -146,10 +152,12 @@ TEST_F(NdjsonTest, oversized_line_is_rejected_in_place_and_the_run_continues) {
 TEST_F(NdjsonTest, line_longer_than_the_read_buffer_is_skipped_without_being_held) {
   std::string ok = R"({"id":1,"price":1,"qty":1})";
   std::string huge(3 << 20, 'x');  // 3 MiB: several read chunks, never held whole
-  auto r = run_hotpath({"validate", "--schema", schema(), "--ndjson", "--max-document-bytes", "64K"},
-                       ok + "\n" + huge + "\n" + ok + "\n" + huge);
+  auto r =
+      run_hotpath({"validate", "--schema", schema(), "--ndjson", "--max-document-bytes", "64K"},
+                  ok + "\n" + huge + "\n" + ok + "\n" + huge);
   EXPECT_EQ(r.exit_code, 1);
-  std::string msg = " is 3145728 bytes, larger than --max-document-bytes 65536 (64 KiB); not validated";
+  std::string msg =
+      " is 3145728 bytes, larger than --max-document-bytes 65536 (64 KiB); not validated";
   EXPECT_EQ(r.out, std::string(kValid) + "\n" + rejected("line 2" + msg) + "\n" + kValid + "\n" +
                        rejected("line 4" + msg) + "\n");
 }
@@ -157,7 +165,8 @@ TEST_F(NdjsonTest, line_longer_than_the_read_buffer_is_skipped_without_being_hel
 TEST_F(NdjsonTest, deep_nesting_in_a_record_is_reported_and_the_run_continues) {
   std::string ok = R"({"id":1,"price":1,"qty":1})";
   std::string deep = std::string(100000, '[') + std::string(100000, ']');
-  auto r = run_hotpath({"validate", "--schema", schema(), "--ndjson"}, ok + "\n" + deep + "\n" + ok + "\n");
+  auto r = run_hotpath({"validate", "--schema", schema(), "--ndjson"},
+                       ok + "\n" + deep + "\n" + ok + "\n");
   EXPECT_EQ(r.term_signal, 0);
   EXPECT_EQ(r.exit_code, 1);
   auto lines = split_lines(r.out);
@@ -178,11 +187,12 @@ std::string generated_records(size_t count) {
     } else if (i % 1499 == 7) {
       // blank line
     } else {
-      std::string price = i % 101 == 5 ? "19.999" : std::to_string(i % 500) + "." + std::to_string(i % 90 + 10);
+      std::string price =
+          i % 101 == 5 ? "19.999" : std::to_string(i % 500) + "." + std::to_string(i % 90 + 10);
       std::string qty = i % 211 == 3 ? "\"many\"" : std::to_string(i % 50 + 1);
-      s += R"({"id":)" + id + R"(,"name":"order-)" + id + R"(","price":)" + price + R"(,"qty":)" + qty +
-           R"(,"tags":["t)" + std::to_string(i % 7) + R"(","u)" + std::to_string(i % 3) + R"("],"pad":")" +
-           std::string(100 + i % 37, 'p') + "\"}";
+      s += R"({"id":)" + id + R"(,"name":"order-)" + id + R"(","price":)" + price + R"(,"qty":)" +
+           qty + R"(,"tags":["t)" + std::to_string(i % 7) + R"(","u)" + std::to_string(i % 3) +
+           R"("],"pad":")" + std::string(100 + i % 37, 'p') + "\"}";
     }
     s += '\n';
   }
@@ -208,9 +218,11 @@ TEST_F(NdjsonTest, output_is_byte_identical_with_1_and_2_threads_over_10000_reco
   for (size_t i = 0; i < lines.size(); ++i) {
     SCOPED_TRACE("record " + std::to_string(i) + ": " + lines[i].substr(0, 200));
     if (i % 997 == 13) {
-      EXPECT_THAT(lines[i], HasSubstr("\"error\":\"invalid JSON at line " + std::to_string(i + 1) + ", column "));
+      EXPECT_THAT(lines[i], HasSubstr("\"error\":\"invalid JSON at line " + std::to_string(i + 1) +
+                                      ", column "));
     } else if (i % 1499 == 7) {
-      EXPECT_EQ(lines[i], rejected("invalid JSON at line " + std::to_string(i + 1) + ", column 1: empty line"));
+      EXPECT_EQ(lines[i], rejected("invalid JSON at line " + std::to_string(i + 1) +
+                                   ", column 1: empty line"));
     } else if (i % 101 == 5) {
       EXPECT_THAT(lines[i], HasSubstr(R"("keywordLocation":"/properties/price/multipleOf")"));
     } else if (i % 211 == 3) {
@@ -242,7 +254,9 @@ TEST_F(NdjsonTest, long_run_shows_progress_when_stderr_is_a_terminal) {
   std::string input;
   uint64_t records = 0;
   while (input.size() < (size_t(5) << 19)) {
-    input += R"({"id":)" + std::to_string(records++) + R"(,"price":1.25,"qty":2,"pad":"abcdefghijklmnopqrstuvwxyz"})" "\n";
+    input += R"({"id":)" + std::to_string(records++) +
+             R"(,"price":1.25,"qty":2,"pad":"abcdefghijklmnopqrstuvwxyz"})"
+             "\n";
   }
   size_t sent = 0;
   RunSpec spec;
@@ -268,7 +282,8 @@ TEST_F(NdjsonTest, long_run_shows_progress_when_stderr_is_a_terminal) {
 TEST_F(NdjsonTest, short_run_on_a_terminal_shows_no_progress) {
   RunSpec spec;
   spec.args = {"validate", "--schema", schema(), "--ndjson"};
-  spec.stdin_data = R"({"id":1,"price":1,"qty":1})" "\n";
+  spec.stdin_data = R"({"id":1,"price":1,"qty":1})"
+                    "\n";
   spec.stderr_is_tty = true;
   auto r = run_hotpath(spec);
   EXPECT_EQ(r.exit_code, 0);
@@ -283,7 +298,8 @@ TEST_F(NdjsonTest, streams_1_gib_from_stdin_with_bounded_memory) {
   constexpr uint64_t kInvalidEvery = 1'000'000;  // record i is invalid when i % this == 999'999
   const std::string head = R"({"id":)";
   const std::string mid = R"(,"name":"stream record","price":)";
-  const std::string tail = R"(,"qty":100,"tags":["a","b"],"pad":"0123456789abcdef0123456789abcdef"})";
+  const std::string tail =
+      R"(,"qty":100,"tags":["a","b"],"pad":"0123456789abcdef0123456789abcdef"})";
 
   uint64_t produced = 0, records = 0;
   std::string carry;
@@ -294,7 +310,8 @@ TEST_F(NdjsonTest, streams_1_gib_from_stdin_with_bounded_memory) {
     while (produced < kTotalBytes) {
       if (carry.empty()) {
         std::string id = std::to_string(records);
-        carry = head + id + mid + (records % kInvalidEvery == kInvalidEvery - 1 ? "12.345" : "12.34") + tail + "\n";
+        carry = head + id + mid +
+                (records % kInvalidEvery == kInvalidEvery - 1 ? "12.345" : "12.34") + tail + "\n";
         ++records;
       }
       size_t take = std::min({carry.size(), cap - n, static_cast<size_t>(kTotalBytes - produced)});
@@ -323,8 +340,10 @@ TEST_F(NdjsonTest, streams_1_gib_from_stdin_with_bounded_memory) {
         line = partial;
       }
       ++out_lines;
-      if (line == kValid) ++valid_lines;
-      else if (invalid_lines.size() < 100) invalid_lines.insert(out_lines);
+      if (line == kValid)
+        ++valid_lines;
+      else if (invalid_lines.size() < 100)
+        invalid_lines.insert(out_lines);
       partial.clear();
       start = nl + 1;
     }
@@ -343,9 +362,10 @@ TEST_F(NdjsonTest, streams_1_gib_from_stdin_with_bounded_memory) {
   if (last_cut) expected.insert(records);
   EXPECT_EQ(invalid_lines, expected);
   EXPECT_EQ(valid_lines + expected.size(), records);
-  EXPECT_LT(r.max_rss_kib, 512 * 1024) << "peak RSS " << r.max_rss_kib / 1024 << " MiB for a 1 GiB stream";
-  std::cout << "[ info ] 1 GiB stream: " << records << " records, hotpath peak RSS " << r.max_rss_kib / 1024
-            << " MiB\n";
+  EXPECT_LT(r.max_rss_kib, 512 * 1024)
+      << "peak RSS " << r.max_rss_kib / 1024 << " MiB for a 1 GiB stream";
+  std::cout << "[ info ] 1 GiB stream: " << records << " records, hotpath peak RSS "
+            << r.max_rss_kib / 1024 << " MiB\n";
 }
 
 }  // namespace

@@ -12,11 +12,11 @@
 namespace hotpath::e2e {
 
 struct ProcessResult {
-  int exit_code = -1;      // -1 when the child died from a signal (see term_signal)
+  int exit_code = -1;  // -1 when the child died from a signal (see term_signal)
   int term_signal = 0;
-  std::string out;         // empty when RunSpec::stdout_sink was given
+  std::string out;  // empty when RunSpec::stdout_sink was given
   std::string err;
-  long max_rss_kib = 0;    // peak resident set size of the child (getrusage via wait4)
+  long max_rss_kib = 0;  // peak resident set size of the child (getrusage via wait4)
 };
 
 struct RunSpec {

@@ -23,7 +23,10 @@ const char* const kSeeds[] = {
 };
 
 // Bytes that exercise every branch of both parsers.
-const char kAlphabet[] = "{}[]:,\"\\/ \t\n\r0123456789-+.eEtrufalsn\x01\x1f\x7fu\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\xFF\xC0\xED\xA0";
+const char kAlphabet[] =
+    "{}[]:,\"\\/ "
+    "\t\n\r0123456789-+."
+    "eEtrufalsn\x01\x1f\x7fu\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\xFF\xC0\xED\xA0";
 
 std::string mutate(std::string s, std::mt19937& rng) {
   const int edits = 1 + int(rng() % 3);
@@ -31,9 +34,15 @@ std::string mutate(std::string s, std::mt19937& rng) {
     const char c = kAlphabet[rng() % (sizeof kAlphabet - 1)];
     const size_t at = s.empty() ? 0 : rng() % (s.size() + 1);
     switch (rng() % 3) {
-      case 0: s.insert(at, 1, c); break;
-      case 1: if (at < s.size()) s.erase(at, 1); break;
-      default: if (at < s.size()) s[at] = c; break;
+      case 0:
+        s.insert(at, 1, c);
+        break;
+      case 1:
+        if (at < s.size()) s.erase(at, 1);
+        break;
+      default:
+        if (at < s.size()) s[at] = c;
+        break;
     }
   }
   return s;

@@ -56,7 +56,8 @@ TEST(JsonDocument, builds_nested_structures_in_document_order) {
   ASSERT_EQ(root.size(), 7u);
   const char* keys[] = {"id", "tags", "owner", "empty", "none", "flag", "nothing"};
   int i = 0;
-  for (const Member* m = root.begin_members(); m != root.end_members(); ++m) EXPECT_EQ(m->key, keys[i++]);
+  for (const Member* m = root.begin_members(); m != root.end_members(); ++m)
+    EXPECT_EQ(m->key, keys[i++]);
   const Value* tags = root.find("tags");
   ASSERT_NE(tags, nullptr);
   ASSERT_EQ(tags->size(), 2u);
@@ -157,7 +158,8 @@ TEST(JsonDocument, is_reusable_across_parses_of_different_shapes) {
   ASSERT_FALSE(doc.parse("[1,").ok());
   EXPECT_TRUE(doc.root().is_null());
   for (int i = 0; i < 100; ++i) {
-    std::string input = "{\"i\":" + std::to_string(i) + ",\"s\":[\"" + std::string(size_t(i), 'x') + "\"]}";
+    std::string input =
+        "{\"i\":" + std::to_string(i) + ",\"s\":[\"" + std::string(size_t(i), 'x') + "\"]}";
     ASSERT_TRUE(doc.parse(input).ok());
     EXPECT_EQ(to_string(doc.root()), input);
   }

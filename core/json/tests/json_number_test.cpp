@@ -27,9 +27,15 @@ class Number {
   Document doc_;
 };
 
-int compare(std::string_view a, std::string_view b) { return compare_numbers(Number(a).value(), Number(b).value()); }
-bool same(std::string_view a, std::string_view b) { return equal(Number(a).value(), Number(b).value()); }
-bool multiple(std::string_view a, std::string_view divisor) { return is_multiple_of(Number(a).value(), divisor); }
+int compare(std::string_view a, std::string_view b) {
+  return compare_numbers(Number(a).value(), Number(b).value());
+}
+bool same(std::string_view a, std::string_view b) {
+  return equal(Number(a).value(), Number(b).value());
+}
+bool multiple(std::string_view a, std::string_view divisor) {
+  return is_multiple_of(Number(a).value(), divisor);
+}
 bool integer(std::string_view a) { return Number(a).value().is_integer(); }
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
@@ -103,17 +109,19 @@ TEST(JsonNumber, fractions_and_exponents_are_float64_kind) {
   EXPECT_EQ(Number("1e3").value().number_kind(), NumberKind::float64);
   EXPECT_EQ(Number("0.1").value().as_double(), 0.1);
   EXPECT_EQ(Number("-2.5E-3").value().as_double(), -0.0025);
-  EXPECT_EQ(Number("1.7976931348623157e308").value().as_double(), std::numeric_limits<double>::max());
+  EXPECT_EQ(Number("1.7976931348623157e308").value().as_double(),
+            std::numeric_limits<double>::max());
   EXPECT_EQ(Number("5e-324").value().as_double(), std::numeric_limits<double>::denorm_min());
 }
 
 TEST(JsonNumber, is_integer_follows_the_mathematical_value_of_the_text) {
-  for (const char* yes : {"0", "-0", "7", "1.0", "1e3", "1E+2", "1e400", "1.5e1", "100e-2", "0.0", "-0.0e5",
-                          "18446744073709551616", "1.2300e2", "0e-7", "12345678901234567890123"}) {
+  for (const char* yes :
+       {"0", "-0", "7", "1.0", "1e3", "1E+2", "1e400", "1.5e1", "100e-2", "0.0", "-0.0e5",
+        "18446744073709551616", "1.2300e2", "0e-7", "12345678901234567890123"}) {
     EXPECT_TRUE(integer(yes)) << yes;
   }
-  for (const char* no : {"1.5", "1e-1", "-0.5", "1.0000000000000000001", "1e-400", "12.5e-1", "1.23e1",
-                         "123456789012345678901234.5"}) {
+  for (const char* no : {"1.5", "1e-1", "-0.5", "1.0000000000000000001", "1e-400", "12.5e-1",
+                         "1.23e1", "123456789012345678901234.5"}) {
     EXPECT_FALSE(integer(no)) << no;
   }
 }
@@ -170,7 +178,8 @@ TEST(JsonNumber, compare_number_text_is_exact) {
   EXPECT_EQ(compare_number_text(Number("9007199254740992").value(), "9007199254740992.5"), -1);
   EXPECT_EQ(compare_number_text(Number("0.1").value(), "0.1"), 0);
   EXPECT_EQ(compare_number_text(Number("100").value(), "1e2"), 0);
-  EXPECT_EQ(compare_number_text(Number("18446744073709551615").value(), "18446744073709551616"), -1);
+  EXPECT_EQ(compare_number_text(Number("18446744073709551615").value(), "18446744073709551616"),
+            -1);
 }
 
 TEST(JsonNumber, equal_compares_numbers_by_mathematical_value) {

@@ -51,7 +51,8 @@ TEST(JsonParseError, truncated_input) {
 }
 
 TEST(JsonParseError, structural_mistakes) {
-  EXPECT_EQ(error_of(R"({"a":1 "b":2})"), "line 1, column 8: expected ',' or '}' after object member");
+  EXPECT_EQ(error_of(R"({"a":1 "b":2})"),
+            "line 1, column 8: expected ',' or '}' after object member");
   EXPECT_EQ(error_of("[1 2]"), "line 1, column 4: expected ',' or ']' after array element");
   EXPECT_EQ(error_of(R"({"a" 1})"), "line 1, column 6: expected ':' after object key");
   EXPECT_EQ(error_of("{1:2}"), "line 1, column 2: expected a string key or '}'");
@@ -90,7 +91,8 @@ TEST(JsonParseError, bad_numbers) {
   EXPECT_EQ(error_of("[1.]"), "line 1, column 4: invalid number: expected a digit after '.'");
   EXPECT_EQ(error_of("[-]"), "line 1, column 3: invalid number: expected a digit after '-'");
   EXPECT_EQ(error_of("[1e]"), "line 1, column 4: invalid number: expected a digit in the exponent");
-  EXPECT_EQ(error_of("[1e+]"), "line 1, column 5: invalid number: expected a digit in the exponent");
+  EXPECT_EQ(error_of("[1e+]"),
+            "line 1, column 5: invalid number: expected a digit in the exponent");
   EXPECT_EQ(error_of("[.5]"), "line 1, column 2: expected a value or ']'");
   EXPECT_EQ(error_of("[+1]"), "line 1, column 2: expected a value or ']'");
   EXPECT_EQ(error_of("[1x]"), "line 1, column 3: expected ',' or ']' after array element");
@@ -100,24 +102,32 @@ TEST(JsonParseError, bad_numbers) {
 
 TEST(JsonParseError, bad_string_escapes) {
   EXPECT_EQ(error_of(R"("\x")"), "line 1, column 2: invalid escape '\\x' in string");
-  EXPECT_EQ(error_of(R"(["\u12G4"])"), "line 1, column 3: invalid \\u escape in string: expected 4 hex digits");
+  EXPECT_EQ(error_of(R"(["\u12G4"])"),
+            "line 1, column 3: invalid \\u escape in string: expected 4 hex digits");
   EXPECT_EQ(error_of(R"(["\U0041"])"), "line 1, column 3: invalid escape '\\U' in string");
 }
 
 TEST(JsonParseError, lone_surrogate_escapes) {
   EXPECT_EQ(error_of(R"("\ud800")"), "line 1, column 2: lone surrogate \\ud800 in string escape");
-  EXPECT_EQ(error_of(R"(["ab\uDC00"])"), "line 1, column 5: lone surrogate \\uDC00 in string escape");
-  EXPECT_EQ(error_of(R"("\ud800\u0041")"), "line 1, column 2: lone surrogate \\ud800 in string escape");
-  EXPECT_EQ(error_of(R"("\ud800\ud800")"), "line 1, column 2: lone surrogate \\ud800 in string escape");
-  EXPECT_EQ(error_of(R"({"\udfff":1})"), "line 1, column 3: lone surrogate \\udfff in string escape");
+  EXPECT_EQ(error_of(R"(["ab\uDC00"])"),
+            "line 1, column 5: lone surrogate \\uDC00 in string escape");
+  EXPECT_EQ(error_of(R"("\ud800\u0041")"),
+            "line 1, column 2: lone surrogate \\ud800 in string escape");
+  EXPECT_EQ(error_of(R"("\ud800\ud800")"),
+            "line 1, column 2: lone surrogate \\ud800 in string escape");
+  EXPECT_EQ(error_of(R"({"\udfff":1})"),
+            "line 1, column 3: lone surrogate \\udfff in string escape");
   EXPECT_EQ(error_of(R"("\ud83d\ude00")"), "ok");
 }
 
 TEST(JsonParseError, control_characters_in_strings) {
   EXPECT_EQ(error_of("[\"a\tb\"]"), "line 1, column 4: unescaped control character 0x09 in string");
-  EXPECT_EQ(error_of("\"line\nbreak\""), "line 1, column 6: unescaped control character 0x0a in string");
-  EXPECT_EQ(error_of(std::string_view("\"a\0\"", 4)), "line 1, column 3: unescaped control character 0x00 in string");
-  EXPECT_EQ(error_of("{\"k\x1f\":1}"), "line 1, column 4: unescaped control character 0x1f in string");
+  EXPECT_EQ(error_of("\"line\nbreak\""),
+            "line 1, column 6: unescaped control character 0x0a in string");
+  EXPECT_EQ(error_of(std::string_view("\"a\0\"", 4)),
+            "line 1, column 3: unescaped control character 0x00 in string");
+  EXPECT_EQ(error_of("{\"k\x1f\":1}"),
+            "line 1, column 4: unescaped control character 0x1f in string");
   EXPECT_EQ(error_of("\"\x7f\""), "ok");
 }
 
@@ -126,12 +136,16 @@ TEST(JsonParseError, invalid_utf8) {
   EXPECT_EQ(error_of("\"\x80\""), "line 1, column 2: invalid UTF-8 byte 0x80 in string");
   EXPECT_EQ(error_of("\"\xC0\x80\""), "line 1, column 2: invalid UTF-8 byte 0xc0 in string");
   EXPECT_EQ(error_of("\"\xE0\x80\x80\""),
-            "line 1, column 2: invalid UTF-8 sequence starting with byte 0xe0 (overlong encoding) in string");
+            "line 1, column 2: invalid UTF-8 sequence starting with byte 0xe0 (overlong encoding) "
+            "in string");
   EXPECT_EQ(error_of("\"\xED\xA0\x80\""),
-            "line 1, column 2: invalid UTF-8 sequence starting with byte 0xed (encodes a UTF-16 surrogate) in string");
+            "line 1, column 2: invalid UTF-8 sequence starting with byte 0xed (encodes a UTF-16 "
+            "surrogate) in string");
   EXPECT_EQ(error_of("\"\xF4\x90\x80\x80\""),
-            "line 1, column 2: invalid UTF-8 sequence starting with byte 0xf4 (above U+10FFFF) in string");
-  EXPECT_EQ(error_of("\"\xE2\x82\""), "line 1, column 2: incomplete UTF-8 sequence starting with byte 0xe2 in string");
+            "line 1, column 2: invalid UTF-8 sequence starting with byte 0xf4 (above U+10FFFF) in "
+            "string");
+  EXPECT_EQ(error_of("\"\xE2\x82\""),
+            "line 1, column 2: incomplete UTF-8 sequence starting with byte 0xe2 in string");
   EXPECT_EQ(error_of("{\"k\xF5\":1}"), "line 1, column 4: invalid UTF-8 byte 0xf5 in string");
   EXPECT_EQ(error_of("[1]\xff"), "line 1, column 4: invalid UTF-8 byte 0xff");
   EXPECT_EQ(error_of("\xE2\x82"), "line 1, column 3: unexpected end of input in UTF-8 sequence");
@@ -156,7 +170,8 @@ TEST(JsonParseError, nesting_deeper_than_max_depth) {
 
 TEST(JsonParseError, hundred_thousand_deep_nesting_fails_fast_without_crashing) {
   const auto start = std::chrono::steady_clock::now();
-  EXPECT_EQ(error_of(std::string(100000, '[')), "line 1, column 1025: nesting deeper than 1024 levels");
+  EXPECT_EQ(error_of(std::string(100000, '[')),
+            "line 1, column 1025: nesting deeper than 1024 levels");
   EXPECT_EQ(error_of(std::string(100000, '[') + std::string(100000, ']')),
             "line 1, column 1025: nesting deeper than 1024 levels");
   std::string objects;
@@ -165,7 +180,8 @@ TEST(JsonParseError, hundred_thousand_deep_nesting_fails_fast_without_crashing) 
   // With the limit lifted, the tree builder and the checker must still not recurse.
   ParseOptions unlimited;
   unlimited.max_depth = 1000000;
-  EXPECT_EQ(error_of(std::string(100000, '['), unlimited), "line 1, column 100001: unexpected end of input in array");
+  EXPECT_EQ(error_of(std::string(100000, '['), unlimited),
+            "line 1, column 100001: unexpected end of input in array");
   Document doc;
   std::string balanced = std::string(100000, '[') + std::string(100000, ']');
   ASSERT_TRUE(doc.parse(balanced, unlimited).ok());
@@ -177,7 +193,8 @@ TEST(JsonParseError, hundred_thousand_deep_nesting_fails_fast_without_crashing) 
 TEST(JsonParseError, input_larger_than_max_size_is_refused_with_size_and_limit) {
   ParseOptions small;
   small.max_size = 3;
-  EXPECT_EQ(error_of("[1,2]", small), "line 1, column 1: input is 5 bytes, larger than the limit of 3 bytes");
+  EXPECT_EQ(error_of("[1,2]", small),
+            "line 1, column 1: input is 5 bytes, larger than the limit of 3 bytes");
   EXPECT_EQ(error_of("[1]", small), "ok");
 }
 

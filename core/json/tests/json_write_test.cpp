@@ -25,8 +25,9 @@ bool equal_texts(std::string_view a, std::string_view b) {
 }
 
 TEST(JsonWrite, writes_compact_json_appending_to_the_output) {
-  EXPECT_EQ(rewrite(" { \"a\" : [ 1 , true , null , false , \"x\" ] , \"b\" : { } , \"c\" : [ ] } "),
-            R"(prefix:{"a":[1,true,null,false,"x"],"b":{},"c":[]})");
+  EXPECT_EQ(
+      rewrite(" { \"a\" : [ 1 , true , null , false , \"x\" ] , \"b\" : { } , \"c\" : [ ] } "),
+      R"(prefix:{"a":[1,true,null,false,"x"],"b":{},"c":[]})");
 }
 
 TEST(JsonWrite, writes_numbers_as_their_source_text) {
@@ -37,13 +38,14 @@ TEST(JsonWrite, writes_numbers_as_their_source_text) {
 }
 
 TEST(JsonWrite, writes_strings_with_minimal_escaping) {
-  EXPECT_EQ(rewrite(R"(["\u0041\/\u00e9\u20ac\ud83d\ude00", "q\"b\\", "\b\f\n\r\t\u0001\u001f\u007f"])"),
-            "prefix:[\"A/\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\",\"q\\\"b\\\\\",\"\\b\\f\\n\\r\\t\\u0001\\u001f\x7f\"]");
+  EXPECT_EQ(
+      rewrite(R"(["\u0041\/\u00e9\u20ac\ud83d\ude00", "q\"b\\", "\b\f\n\r\t\u0001\u001f\u007f"])"),
+      "prefix:[\"A/"
+      "\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\",\"q\\\"b\\\\\","
+      "\"\\b\\f\\n\\r\\t\\u0001\\u001f\x7f\"]");
 }
 
-TEST(JsonWrite, escapes_keys) {
-  EXPECT_EQ(rewrite(R"({"a\"b\n":1})"), R"(prefix:{"a\"b\n":1})");
-}
+TEST(JsonWrite, escapes_keys) { EXPECT_EQ(rewrite(R"({"a\"b\n":1})"), R"(prefix:{"a\"b\n":1})"); }
 
 TEST(JsonWrite, write_string_appends_a_quoted_literal) {
   std::string out = "x=";
@@ -56,7 +58,8 @@ TEST(JsonWrite, write_string_appends_a_quoted_literal) {
 
 TEST(JsonWrite, to_string_of_hand_built_values) {
   const Value items[] = {Value::null(), Value::boolean(true), Value::string("s", 1)};
-  const Member members[] = {{"k", Value::array(items, 3)}, {"n", Value::number(NumberKind::int64, "12", 2, 12, 12)}};
+  const Member members[] = {{"k", Value::array(items, 3)},
+                            {"n", Value::number(NumberKind::int64, "12", 2, 12, 12)}};
   EXPECT_EQ(to_string(Value::object(members, 2)), R"({"k":[null,true,"s"],"n":12})");
   EXPECT_EQ(to_string(Value::number(NumberKind::int64, nullptr, 0, -3, -3)), "-3");
   EXPECT_EQ(to_string(Value::number(NumberKind::float64, nullptr, 0, 0.25, 0)), "0.25");

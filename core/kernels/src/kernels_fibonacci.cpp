@@ -138,7 +138,9 @@ Big multiply(const Limb* a, std::size_t na, const Limb* b, std::size_t nb) {
   return r;
 }
 
-Big multiply(const Big& a, const Big& b) { return multiply(a.data(), a.size(), b.data(), b.size()); }
+Big multiply(const Big& a, const Big& b) {
+  return multiply(a.data(), a.size(), b.data(), b.size());
+}
 
 std::string to_decimal(const Big& x) {
   if (x.empty()) return "0";
@@ -177,8 +179,8 @@ Result<std::string, KernelError> fibonacci(std::uint64_t n) {
 
   // Fast doubling from the top bit: with a = F(k), b = F(k+1),
   //   F(2k) = a * (2b - a),  F(2k+1) = a^2 + b^2.
-  Big a;       // F(0)
-  Big b{1};    // F(1)
+  Big a;     // F(0)
+  Big b{1};  // F(1)
   const int top = 63 - std::countl_zero(n);
   for (int bit = top; bit >= 0; --bit) {
     Big two_b_minus_a = add(b, b);

@@ -15,11 +15,16 @@ namespace hotpath::kernels {
 
 std::string_view error_code_name(KernelErrorCode code) noexcept {
   switch (code) {
-    case KernelErrorCode::invalid_argument: return "invalid_argument";
-    case KernelErrorCode::limit_exceeded: return "limit_exceeded";
-    case KernelErrorCode::empty_input: return "empty_input";
-    case KernelErrorCode::invalid_price: return "invalid_price";
-    case KernelErrorCode::invalid_volume: return "invalid_volume";
+    case KernelErrorCode::invalid_argument:
+      return "invalid_argument";
+    case KernelErrorCode::limit_exceeded:
+      return "limit_exceeded";
+    case KernelErrorCode::empty_input:
+      return "empty_input";
+    case KernelErrorCode::invalid_price:
+      return "invalid_price";
+    case KernelErrorCode::invalid_volume:
+      return "invalid_volume";
   }
   return "unknown";
 }

@@ -74,9 +74,9 @@ std::optional<KernelError> check_options(const MetricsOptions& options) {
                            number_text(options.periods_per_year) + ")"};
   }
   if (!std::isfinite(options.risk_free_rate)) {
-    return KernelError{KernelErrorCode::invalid_argument, 0,
-                       "risk_free_rate must be finite (got " +
-                           number_text(options.risk_free_rate) + ")"};
+    return KernelError{
+        KernelErrorCode::invalid_argument, 0,
+        "risk_free_rate must be finite (got " + number_text(options.risk_free_rate) + ")"};
   }
   return std::nullopt;
 }
@@ -274,8 +274,7 @@ Result<double, KernelError> vwap(const double* prices, const double* volumes, st
 }
 
 Result<Metrics, KernelError> compute_metrics(const double* prices, std::size_t n,
-                                             const double* volumes,
-                                             const MetricsOptions& options) {
+                                             const double* volumes, const MetricsOptions& options) {
   if (auto err = check_options(options)) return Failure{std::move(*err)};
   if (auto err = check_prices(prices, n, /*allow_empty=*/false)) return Failure{std::move(*err)};
   if (volumes != nullptr) {

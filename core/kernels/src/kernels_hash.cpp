@@ -82,8 +82,8 @@ EVP_MD_CTX* thread_ctx() noexcept {
 bool evp_digest(EVP_MD_CTX* ctx, const void* data, std::size_t size, Sha256Digest& out) noexcept {
   unsigned int len = 0;
   return ctx != nullptr && EVP_DigestInit_ex(ctx, sha256_md(), nullptr) == 1 &&
-         EVP_DigestUpdate(ctx, data, size) == 1 &&
-         EVP_DigestFinal_ex(ctx, out.data(), &len) == 1 && len == out.size();
+         EVP_DigestUpdate(ctx, data, size) == 1 && EVP_DigestFinal_ex(ctx, out.data(), &len) == 1 &&
+         len == out.size();
 }
 
 }  // namespace
@@ -182,7 +182,8 @@ std::string to_hex(const void* data, std::size_t size) {
 
 std::string to_hex(std::uint64_t value) {
   std::string out(16, '0');
-  for (int i = 15; i >= 0; --i, value >>= 4) out[static_cast<std::size_t>(i)] = kHexDigits[value & 0x0f];
+  for (int i = 15; i >= 0; --i, value >>= 4)
+    out[static_cast<std::size_t>(i)] = kHexDigits[value & 0x0f];
   return out;
 }
 

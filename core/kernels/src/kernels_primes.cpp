@@ -30,7 +30,8 @@ std::vector<std::uint32_t> odd_primes_up_to(std::uint32_t limit) {
     if (composite[i]) continue;
     const std::uint32_t p = 2 * i + 1;
     primes.push_back(p);
-    for (std::uint64_t j = (std::uint64_t{p} * p - 1) / 2; j <= limit / 2; j += p) composite[j] = true;
+    for (std::uint64_t j = (std::uint64_t{p} * p - 1) / 2; j <= limit / 2; j += p)
+      composite[j] = true;
   }
   return primes;
 }
@@ -50,7 +51,8 @@ Result<std::uint64_t, KernelError> count_primes(std::uint64_t n) {
   const std::uint64_t last = (n - 1) / 2;
   const std::vector<std::uint32_t> primes = odd_primes_up_to(static_cast<std::uint32_t>(isqrt(n)));
   std::vector<std::uint64_t> next(primes.size());  // next index to cross off, per base prime
-  for (std::size_t k = 0; k < primes.size(); ++k) next[k] = (std::uint64_t{primes[k]} * primes[k] - 1) / 2;
+  for (std::size_t k = 0; k < primes.size(); ++k)
+    next[k] = (std::uint64_t{primes[k]} * primes[k] - 1) / 2;
 
   std::vector<std::uint64_t> segment(kSegmentWords);
   std::uint64_t count = 1;  // the prime 2
@@ -68,7 +70,8 @@ Result<std::uint64_t, KernelError> count_primes(std::uint64_t n) {
     }
     const std::size_t full_words = static_cast<std::size_t>(bits / 64);
     std::uint64_t marked = 0;
-    for (std::size_t w = 0; w < full_words; ++w) marked += static_cast<std::uint64_t>(std::popcount(words[w]));
+    for (std::size_t w = 0; w < full_words; ++w)
+      marked += static_cast<std::uint64_t>(std::popcount(words[w]));
     std::uint64_t counted_bits = full_words * 64;
     if (const unsigned tail = static_cast<unsigned>(bits % 64); tail != 0) {
       const std::uint64_t mask = (std::uint64_t{1} << tail) - 1;

@@ -74,11 +74,13 @@ template <typename T>
 void counting_sort_8bit(T* data, std::size_t n) {
   std::size_t counts[256] = {};
   for (std::size_t i = 0; i < n; ++i) {
-    ++counts[static_cast<std::uint8_t>(static_cast<std::uint8_t>(data[i]) ^ (std::is_signed_v<T> ? 0x80 : 0))];
+    ++counts[static_cast<std::uint8_t>(static_cast<std::uint8_t>(data[i]) ^
+                                       (std::is_signed_v<T> ? 0x80 : 0))];
   }
   std::size_t out = 0;
   for (unsigned b = 0; b < 256; ++b) {
-    const T value = static_cast<T>(static_cast<std::uint8_t>(b ^ (std::is_signed_v<T> ? 0x80u : 0u)));
+    const T value =
+        static_cast<T>(static_cast<std::uint8_t>(b ^ (std::is_signed_v<T> ? 0x80u : 0u)));
     std::fill(data + out, data + out + counts[b], value);
     out += counts[b];
   }

@@ -64,7 +64,8 @@ TEST(Finance, StandaloneMetricsMatchComputeMetrics) {
   EXPECT_NEAR(hk::volatility(p, n, options).value(), 0.15, kTol);
   EXPECT_NEAR(hk::annualized_return(p, n, options).value(), -0.3, kTol);
   EXPECT_NEAR(hk::annualized_volatility(p, n, options).value(), 0.15 * std::sqrt(12.0), kTol);
-  EXPECT_NEAR(hk::sharpe_ratio(p, n, options).value(), (-0.025 - 0.01) / 0.15 * std::sqrt(12.0), kTol);
+  EXPECT_NEAR(hk::sharpe_ratio(p, n, options).value(), (-0.025 - 0.01) / 0.15 * std::sqrt(12.0),
+              kTol);
   const hk::Drawdown dd = hk::max_drawdown(p, n).value();
   EXPECT_NEAR(dd.value, 0.208, kTol);
   EXPECT_EQ(dd.peak, 1u);
@@ -83,7 +84,8 @@ TEST(Finance, LogReturnMetrics) {
   const double vol = std::sqrt(ss / 3);
   hk::MetricsOptions options;
   options.returns = hk::ReturnKind::log;
-  const hk::Metrics m = hk::compute_metrics(kPrices.data(), kPrices.size(), nullptr, options).value();
+  const hk::Metrics m =
+      hk::compute_metrics(kPrices.data(), kPrices.size(), nullptr, options).value();
   EXPECT_NEAR(m.mean_return, mean, kTol);
   EXPECT_NEAR(m.volatility, vol, kTol);
   EXPECT_NEAR(m.sharpe, mean / vol * std::sqrt(252.0), kTol);
@@ -153,7 +155,8 @@ TEST(Finance, InvalidPricesReportTheFirstBadIndex) {
     EXPECT_EQ(m.error().index, 1500u);
     std::vector<double> out(p.size());
     EXPECT_EQ(hk::simple_returns(p.data(), p.size(), out.data()).error().index, 1500u);
-    EXPECT_EQ(hk::max_drawdown(p.data(), p.size()).error().code, hk::KernelErrorCode::invalid_price);
+    EXPECT_EQ(hk::max_drawdown(p.data(), p.size()).error().code,
+              hk::KernelErrorCode::invalid_price);
   }
   const double p[] = {1.0, 2.0, -3.0};
   EXPECT_EQ(hk::compute_metrics(p, 3).error().message,
@@ -201,7 +204,9 @@ TEST(Finance, BlockwiseMomentsMatchNaiveTwoPassOnLongSeries) {
     for (double x : r) ss += (x - mean) * (x - mean);
     const double vol = static_cast<double>(std::sqrt(ss / static_cast<long double>(r.size() - 1)));
     const hk::Metrics m = hk::compute_metrics(p.data(), n).value();
-    EXPECT_NEAR(m.mean_return, static_cast<double>(mean), 1e-12 * std::abs(static_cast<double>(mean)) + 1e-15) << n;
+    EXPECT_NEAR(m.mean_return, static_cast<double>(mean),
+                1e-12 * std::abs(static_cast<double>(mean)) + 1e-15)
+        << n;
     EXPECT_NEAR(m.volatility, vol, 1e-12 * vol) << n;
     // Drawdown and min/max against a direct scan.
     double peak = p[0], worst = 0.0, lo = p[0], hi = p[0];

@@ -1,6 +1,8 @@
 // Hashing kernels: known vectors for every hash, OpenSSL vs portable SHA-256, streaming vs
 // one-shot, hex helpers, file_checksum.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -8,9 +10,6 @@
 #include <random>
 #include <string>
 #include <vector>
-
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "hotpath/kernels.h"
 
@@ -34,7 +33,8 @@ std::vector<std::uint8_t> random_bytes(std::size_t n, std::uint32_t seed) {
 class TempDir {
  public:
   TempDir() {
-    std::string templ = (std::filesystem::temp_directory_path() / "hotpath-kernels-XXXXXX").string();
+    std::string templ =
+        (std::filesystem::temp_directory_path() / "hotpath-kernels-XXXXXX").string();
     path_ = ::mkdtemp(templ.data());
   }
   ~TempDir() {
@@ -45,7 +45,8 @@ class TempDir {
   std::string file(const std::string& name, const std::vector<std::uint8_t>& bytes) const {
     const std::string p = path_ + "/" + name;
     std::ofstream out(p, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
     return p;
   }
   const std::string& path() const { return path_; }
@@ -85,7 +86,9 @@ TEST(Sha256, MatchesNistVectors) {
 }
 
 TEST(Sha256Portable, MatchesNistVectors) {
-  auto hex = [](const std::string& s) { return hk::to_hex(hk::sha256_portable(s.data(), s.size())); };
+  auto hex = [](const std::string& s) {
+    return hk::to_hex(hk::sha256_portable(s.data(), s.size()));
+  };
   EXPECT_EQ(hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   EXPECT_EQ(hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   EXPECT_EQ(hex(kNist448), "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
@@ -111,8 +114,10 @@ TEST(Sha256, MillionAStreamedInOddChunksMatchesNist) {
   // finish() resets: the objects hash the next message from scratch.
   sha.update("abc");
   portable.update("abc");
-  EXPECT_EQ(hk::to_hex(sha.finish()), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  EXPECT_EQ(hk::to_hex(portable.finish()), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(hk::to_hex(sha.finish()),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(hk::to_hex(portable.finish()),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 TEST(Sha256, PortableAgreesWithDefaultOnRandomDataOfEveryLengthAroundBlocks) {
@@ -190,7 +195,8 @@ TEST(FileChecksum, ParsesAlgorithmNames) {
 TEST(FileChecksum, MatchesOneShotHashesAcrossChunkBoundaries) {
   TempDir dir;
   // 2.5 MiB + 3 bytes: two full chunks, a partial one.
-  const auto data = random_bytes(2 * hk::kFileChecksumChunkBytes + hk::kFileChecksumChunkBytes / 2 + 3, 11);
+  const auto data =
+      random_bytes(2 * hk::kFileChecksumChunkBytes + hk::kFileChecksumChunkBytes / 2 + 3, 11);
   const std::string path = dir.file("data.bin", data);
   auto sha = hk::file_checksum(path, hk::ChecksumAlgorithm::sha256);
   ASSERT_TRUE(sha.ok()) << sha.error();

@@ -11,9 +11,20 @@
 namespace hk = hotpath::kernels;
 
 TEST(CountPrimes, CountsPrimesAtMostN) {
-  const std::pair<std::uint64_t, std::uint64_t> cases[] = {
-      {0, 0}, {1, 0}, {2, 1}, {3, 2}, {4, 2}, {5, 3}, {10, 4}, {11, 5}, {100, 25}, {1000, 168},
-      {7919, 1000}, {7920, 1000}, {1'000'000, 78'498}, {10'000'000, 664'579}};
+  const std::pair<std::uint64_t, std::uint64_t> cases[] = {{0, 0},
+                                                           {1, 0},
+                                                           {2, 1},
+                                                           {3, 2},
+                                                           {4, 2},
+                                                           {5, 3},
+                                                           {10, 4},
+                                                           {11, 5},
+                                                           {100, 25},
+                                                           {1000, 168},
+                                                           {7919, 1000},
+                                                           {7920, 1000},
+                                                           {1'000'000, 78'498},
+                                                           {10'000'000, 664'579}};
   for (const auto& [n, expected] : cases) {
     auto r = hk::count_primes(n);
     ASSERT_TRUE(r.ok()) << n;
@@ -98,8 +109,8 @@ TEST(Fibonacci, AgreesWithRepeatedAdditionUpTo20000) {
 TEST(Fibonacci, MillionthHasTheRightDigitsAtBothEnds) {
   const std::string f = hk::fibonacci(1'000'000).value();
   // Digit count and leading digits from Binet: log10 F(n) = n log10(phi) - log10(sqrt 5).
-  const long double log10f = 1'000'000.0L * std::log10((1.0L + std::sqrt(5.0L)) / 2.0L) -
-                             std::log10(std::sqrt(5.0L));
+  const long double log10f =
+      1'000'000.0L * std::log10((1.0L + std::sqrt(5.0L)) / 2.0L) - std::log10(std::sqrt(5.0L));
   EXPECT_EQ(f.size(), 208'988u);
   EXPECT_EQ(f.size(), static_cast<std::size_t>(std::floor(log10f)) + 1);
   const long double mantissa = std::pow(10.0L, log10f - std::floor(log10f));

@@ -70,7 +70,7 @@ void run_shapes() {
     expect_js_sorted(sorted, "reversed");
     std::vector<T> extremes(n);
     for (std::size_t i = 0; i < n; ++i) {
-      extremes[i] = (i % 3 == 0) ? std::numeric_limits<T>::lowest()
+      extremes[i] = (i % 3 == 0)   ? std::numeric_limits<T>::lowest()
                     : (i % 3 == 1) ? std::numeric_limits<T>::max()
                                    : T{0};
     }
@@ -98,20 +98,34 @@ template <typename F>
 void run_float_specials() {
   const F inf = std::numeric_limits<F>::infinity();
   const F denorm = std::numeric_limits<F>::denorm_min();
-  const std::vector<F> specials = {F(0.0),  F(-0.0),  nan_with_payload<F>(1, false), inf, -inf,
-                                   denorm,  -denorm,  nan_with_payload<F>(2, true),  F(1.5),
-                                   F(-1.5), std::numeric_limits<F>::max(), std::numeric_limits<F>::lowest(),
-                                   std::numeric_limits<F>::min(), nan_with_payload<F>(3, false)};
+  const std::vector<F> specials = {F(0.0),
+                                   F(-0.0),
+                                   nan_with_payload<F>(1, false),
+                                   inf,
+                                   -inf,
+                                   denorm,
+                                   -denorm,
+                                   nan_with_payload<F>(2, true),
+                                   F(1.5),
+                                   F(-1.5),
+                                   std::numeric_limits<F>::max(),
+                                   std::numeric_limits<F>::lowest(),
+                                   std::numeric_limits<F>::min(),
+                                   nan_with_payload<F>(3, false)};
   // The exact JS order of the specials (as a small and a large array).
   std::vector<F> small = specials;
   hk::sort(small.data(), small.size());
-  const std::vector<F> expected_head = {-inf, std::numeric_limits<F>::lowest(), F(-1.5), -denorm,
-                                        F(-0.0), F(0.0), denorm, std::numeric_limits<F>::min(),
-                                        F(1.5), std::numeric_limits<F>::max(), inf};
+  const std::vector<F> expected_head = {-inf,    std::numeric_limits<F>::lowest(),
+                                        F(-1.5), -denorm,
+                                        F(-0.0), F(0.0),
+                                        denorm,  std::numeric_limits<F>::min(),
+                                        F(1.5),  std::numeric_limits<F>::max(),
+                                        inf};
   ASSERT_EQ(0, std::memcmp(small.data(), expected_head.data(), expected_head.size() * sizeof(F)));
   EXPECT_TRUE(std::signbit(small[4]));
   EXPECT_FALSE(std::signbit(small[5]));
-  for (std::size_t i = expected_head.size(); i < small.size(); ++i) EXPECT_TRUE(std::isnan(small[i]));
+  for (std::size_t i = expected_head.size(); i < small.size(); ++i)
+    EXPECT_TRUE(std::isnan(small[i]));
   // NaNs keep their bit patterns and original relative order (payloads 1, 2 (negative), 3).
   EXPECT_EQ(0, std::memcmp(&small[11], &specials[2], sizeof(F)));
   EXPECT_EQ(0, std::memcmp(&small[12], &specials[7], sizeof(F)));
@@ -150,8 +164,13 @@ TEST(Sort, DoubleNaNAndSignedZeroFollowJs) { run_float_specials<double>(); }
 TEST(Sort, MatchesAKnownJsResult) {
   // new Float64Array([3, -0, NaN, 0, -Infinity, 1e-310, -2]).sort()
   //   -> [-Infinity, -2, -0, 0, 1e-310, 3, NaN]
-  std::vector<double> v = {3, -0.0, std::numeric_limits<double>::quiet_NaN(), 0.0,
-                           -std::numeric_limits<double>::infinity(), 1e-310, -2};
+  std::vector<double> v = {3,
+                           -0.0,
+                           std::numeric_limits<double>::quiet_NaN(),
+                           0.0,
+                           -std::numeric_limits<double>::infinity(),
+                           1e-310,
+                           -2};
   hk::sort(v.data(), v.size());
   EXPECT_EQ(v[0], -std::numeric_limits<double>::infinity());
   EXPECT_EQ(v[1], -2.0);

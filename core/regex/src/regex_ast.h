@@ -18,17 +18,17 @@ constexpr int kMaxNesting = 256;
 
 enum class NodeKind : uint8_t {
   kEmpty,
-  kChar,       // value = code point (matched exactly)
-  kClass,      // value = index into Ast::sets (already case-closed and inverted)
-  kDot,        // '.'
-  kSeq,        // kids in source order
-  kAlt,        // kids in priority order
-  kGroup,      // capturing group; value = capture index (>= 1); kids[0] = body
-  kLook,       // lookaround; negate, behind; kids[0] = body
-  kBackref,    // value = capture index
-  kQuant,      // min, max, greedy, cap_first..cap_end; kids[0] = atom
-  kBol,        // '^'
-  kEol,        // '$'
+  kChar,     // value = code point (matched exactly)
+  kClass,    // value = index into Ast::sets (already case-closed and inverted)
+  kDot,      // '.'
+  kSeq,      // kids in source order
+  kAlt,      // kids in priority order
+  kGroup,    // capturing group; value = capture index (>= 1); kids[0] = body
+  kLook,     // lookaround; negate, behind; kids[0] = body
+  kBackref,  // value = capture index
+  kQuant,    // min, max, greedy, cap_first..cap_end; kids[0] = atom
+  kBol,      // '^'
+  kEol,      // '$'
   kWordBoundary,
   kNotWordBoundary,
 };

@@ -53,8 +53,8 @@ namespace {
 template <typename T>
 const T* find_name(const T* table, size_t count, std::string_view name) {
   const T* end = table + count;
-  const T* it = std::lower_bound(table, end, name,
-                                 [](const T& e, std::string_view n) { return e.name < n; });
+  const T* it =
+      std::lower_bound(table, end, name, [](const T& e, std::string_view n) { return e.name < n; });
   return it != end && it->name == name ? it : nullptr;
 }
 
@@ -79,14 +79,12 @@ void add_binary(const ucd::BinaryProperty& p, CharSet* out) {
 }
 
 bool binary_contains(const char* name, uint32_t cp) {
-  const ucd::BinaryProperty* p =
-      find_name(ucd::kBinaryProperties, ucd::kBinaryPropertyCount, name);
+  const ucd::BinaryProperty* p = find_name(ucd::kBinaryProperties, ucd::kBinaryPropertyCount, name);
   if (!p) return false;
   const uint32_t* begin = ucd::kBinaryRanges + p->offset;
   const uint32_t* end = begin + p->count;
-  const uint32_t* it = std::upper_bound(begin, end, cp, [](uint32_t c, uint32_t packed) {
-    return c < (packed >> 11);
-  });
+  const uint32_t* it = std::upper_bound(
+      begin, end, cp, [](uint32_t c, uint32_t packed) { return c < (packed >> 11); });
   if (it == begin) return false;
   uint32_t packed = *std::prev(it);
   return cp <= (packed >> 11) + (packed & 2047);
@@ -97,14 +95,14 @@ bool add_script(std::string_view value, bool extensions, CharSet* out) {
   if (!sc) return false;
   uint32_t idx = sc->value;
   if (!extensions) {
-    add_runs(ucd::kScriptRuns, ucd::kScriptRunCount, 8, [&](uint32_t v) { return v == idx; },
-             out);
+    add_runs(
+        ucd::kScriptRuns, ucd::kScriptRunCount, 8, [&](uint32_t v) { return v == idx; }, out);
     return true;
   }
   // Script_Extensions: the explicit list where ScriptExtensions.txt has one, else {Script}.
   CharSet base;
-  add_runs(ucd::kScriptRuns, ucd::kScriptRunCount, 8, [&](uint32_t v) { return v == idx; },
-           &base);
+  add_runs(
+      ucd::kScriptRuns, ucd::kScriptRunCount, 8, [&](uint32_t v) { return v == idx; }, &base);
   CharSet listed, with;
   for (size_t i = 0; i < ucd::kScxEntryCount; ++i) {
     const ucd::ScxEntry& e = ucd::kScxEntries[i];
@@ -177,8 +175,8 @@ bool property_set(std::string_view name, std::string_view value, bool has_value,
   }
   if (const ucd::ValueName* gc = find_name(ucd::kGcNames, ucd::kGcNameCount, name)) {
     uint32_t mask = gc->value;
-    add_runs(ucd::kGcRuns, ucd::kGcRunCount, 5, [&](uint32_t v) { return (mask >> v) & 1; },
-             out);
+    add_runs(
+        ucd::kGcRuns, ucd::kGcRunCount, 5, [&](uint32_t v) { return (mask >> v) & 1; }, out);
     return true;
   }
   if (name == "Any") {

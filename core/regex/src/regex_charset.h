@@ -49,8 +49,8 @@ void close_over_case(CharSet& set, bool unicode_mode);
 // \p{name} / \p{name=value} with ECMAScript's exact (case-sensitive) names. False if unknown.
 bool property_set(std::string_view name, std::string_view value, bool has_value, CharSet* out);
 
-void add_white_space(CharSet* out);      // \s: WhiteSpace + LineTerminator
-bool is_id_start(uint32_t cp);           // for capture group names
+void add_white_space(CharSet* out);  // \s: WhiteSpace + LineTerminator
+bool is_id_start(uint32_t cp);       // for capture group names
 bool is_id_continue(uint32_t cp);
 const char* version();
 

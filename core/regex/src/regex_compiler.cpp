@@ -102,9 +102,11 @@ class Compiler {
       case NodeKind::kDot:
         return false;
       case NodeKind::kSeq:
-        return std::all_of(n.kids.begin(), n.kids.end(), [&](uint32_t k) { return can_be_empty(k); });
+        return std::all_of(n.kids.begin(), n.kids.end(),
+                           [&](uint32_t k) { return can_be_empty(k); });
       case NodeKind::kAlt:
-        return std::any_of(n.kids.begin(), n.kids.end(), [&](uint32_t k) { return can_be_empty(k); });
+        return std::any_of(n.kids.begin(), n.kids.end(),
+                           [&](uint32_t k) { return can_be_empty(k); });
       case NodeKind::kGroup:
         return can_be_empty(n.kids[0]);
       case NodeKind::kQuant:

@@ -527,7 +527,8 @@ class Parser {
     ++pos_;
     size_t eq = body.find('=');
     std::string_view name = eq == std::string_view::npos ? body : body.substr(0, eq);
-    std::string_view value = eq == std::string_view::npos ? std::string_view{} : body.substr(eq + 1);
+    std::string_view value =
+        eq == std::string_view::npos ? std::string_view{} : body.substr(eq + 1);
     CharSet set;
     if (name.empty() || value.find('=') != std::string_view::npos ||
         !unicode::property_set(name, value, eq != std::string_view::npos, &set)) {
@@ -543,11 +544,21 @@ class Parser {
   bool parse_character_escape(size_t at, bool in_class, uint32_t* cp) {
     int c = peek();
     switch (c) {
-      case 'f': ++pos_, *cp = 0x0C; return true;
-      case 'n': ++pos_, *cp = 0x0A; return true;
-      case 'r': ++pos_, *cp = 0x0D; return true;
-      case 't': ++pos_, *cp = 0x09; return true;
-      case 'v': ++pos_, *cp = 0x0B; return true;
+      case 'f':
+        ++pos_, *cp = 0x0C;
+        return true;
+      case 'n':
+        ++pos_, *cp = 0x0A;
+        return true;
+      case 'r':
+        ++pos_, *cp = 0x0D;
+        return true;
+      case 't':
+        ++pos_, *cp = 0x09;
+        return true;
+      case 'v':
+        ++pos_, *cp = 0x0B;
+        return true;
       case 'c': {
         int letter = peek(1);
         if (is_alpha(letter) || (in_class && !u_ && (is_digit(letter) || letter == '_'))) {

@@ -30,16 +30,16 @@ enum class Op : uint8_t {
   kBackref,          // capture a
   kLook,             // lookaround whose body follows; a = pc after its kLookEnd
   kLookEnd,
-  kStar,             // simple loop of the one-character matcher at pc+1, a..b times
-  kRepInit,          // register a (counter) = 0
-  kRepLoop,          // counter a, min b, max c, exit pc d; body entry at pc+1
-  kRepEnter,         // register a+1 = position; reset capture registers [b, c)
-  kRepEnd,           // counter a, min b, loop pc c
+  kStar,      // simple loop of the one-character matcher at pc+1, a..b times
+  kRepInit,   // register a (counter) = 0
+  kRepLoop,   // counter a, min b, max c, exit pc d; body entry at pc+1
+  kRepEnter,  // register a+1 = position; reset capture registers [b, c)
+  kRepEnd,    // counter a, min b, loop pc c
   kMatch,
 };
 
 enum InstFlags : uint8_t {
-  kBackward = 1,    // matches right to left (inside a lookbehind)
+  kBackward = 1,  // matches right to left (inside a lookbehind)
   kGreedy = 2,
   kNegate = 4,
   kIgnoreCase = 8,
@@ -82,9 +82,9 @@ struct CompiledProgram {
   std::vector<std::string> group_names;  // size group_count + 1
   uint32_t register_count = 0;           // 2 * (group_count + 1) captures, then 2 per loop
   // Search hints.
-  bool anchored = false;                // every match starts at offset 0
-  std::string prefix;                   // every match starts with these bytes
-  bool use_first_bytes = false;         // every match starts with a byte in first_bytes
+  bool anchored = false;         // every match starts at offset 0
+  std::string prefix;            // every match starts with these bytes
+  bool use_first_bytes = false;  // every match starts with a byte in first_bytes
   std::array<uint64_t, 4> first_bytes{};
 };
 

@@ -122,7 +122,11 @@ TEST(RegexMatch, anchors_and_multiline) {
   Flags m;
   m.multiline = true;
   EXPECT_EQ(exec("^abc$", "x\nabc\ny", m), (Groups{{2, 5}}));
-  EXPECT_EQ(exec("^b", "a\xE2\x80\xA8" "b", m), (Groups{{4, 5}}));  // U+2028
+  EXPECT_EQ(exec("^b",
+                 "a\xE2\x80\xA8"
+                 "b",
+                 m),
+            (Groups{{4, 5}}));  // U+2028
   EXPECT_EQ(exec("^$", "a\n\nb", m), (Groups{{2, 2}}));
   EXPECT_EQ(exec("^abc", "x\nabc"), (Groups{}));
 }
@@ -137,7 +141,9 @@ TEST(RegexMatch, word_boundaries_use_ascii_word_characters) {
 TEST(RegexMatch, dot_and_dot_all) {
   EXPECT_FALSE(matches("a.c", "a\nc"));
   EXPECT_FALSE(matches("a.c", "a\rc"));
-  EXPECT_FALSE(matches("a.c", "a\xE2\x80\xA9" "c"));
+  EXPECT_FALSE(matches("a.c",
+                       "a\xE2\x80\xA9"
+                       "c"));
   Flags s;
   s.dot_all = true;
   EXPECT_TRUE(matches("a.c", "a\nc", s));
@@ -163,8 +169,9 @@ TEST(RegexMatch, class_escapes_follow_ecmascript) {
   EXPECT_TRUE(matches("^\\w$", "_"));
   EXPECT_FALSE(matches("^\\w$", "\xC3\xA9"));
   EXPECT_TRUE(matches("^\\W$", "\xC3\xA9"));
-  const char* spaces[] = {" ", "\t", "\v", "\f", "\n", "\r", "\xC2\xA0", "\xEF\xBB\xBF",
-                          "\xE2\x80\xA9", "\xE2\x80\x83", "\xE3\x80\x80", "\xE1\x9A\x80"};
+  const char* spaces[] = {
+      " ",        "\t",           "\v",           "\f",           "\n",           "\r",
+      "\xC2\xA0", "\xEF\xBB\xBF", "\xE2\x80\xA9", "\xE2\x80\x83", "\xE3\x80\x80", "\xE1\x9A\x80"};
   for (const char* sp : spaces) {
     EXPECT_TRUE(matches("^\\s$", sp)) << sp;
     EXPECT_FALSE(matches("^\\S$", sp)) << sp;
@@ -177,11 +184,11 @@ TEST(RegexMatch, class_escapes_follow_ecmascript) {
 TEST(RegexMatch, case_insensitive_uses_simple_case_folding_in_unicode_mode) {
   Flags i = with_i();
   EXPECT_TRUE(matches("^abc$", "AbC", i));
-  EXPECT_TRUE(matches("^\xC3\xA9$", "\xC3\x89", i));                 // e-acute / E-acute
-  EXPECT_TRUE(matches("^\\u212a$", "k", i));                        // KELVIN SIGN
-  EXPECT_TRUE(matches("^\xC3\x9F$", "\xE1\xBA\x9E", i));             // sharp s / capital sharp s
-  EXPECT_TRUE(matches("^\xCF\x83$", "\xCF\x82", i));                 // sigma / final sigma
-  EXPECT_TRUE(matches("^[a-z]+$", "ABC\xC5\xBF", i));                // long s folds to s
+  EXPECT_TRUE(matches("^\xC3\xA9$", "\xC3\x89", i));      // e-acute / E-acute
+  EXPECT_TRUE(matches("^\\u212a$", "k", i));              // KELVIN SIGN
+  EXPECT_TRUE(matches("^\xC3\x9F$", "\xE1\xBA\x9E", i));  // sharp s / capital sharp s
+  EXPECT_TRUE(matches("^\xCF\x83$", "\xCF\x82", i));      // sigma / final sigma
+  EXPECT_TRUE(matches("^[a-z]+$", "ABC\xC5\xBF", i));     // long s folds to s
   EXPECT_TRUE(matches("^\\w$", "\xC5\xBF", i));
   EXPECT_FALSE(matches("^\\W$", "\xC5\xBF", i));
   EXPECT_TRUE(matches("^\\p{Lu}$", "a", i));
@@ -191,7 +198,7 @@ TEST(RegexMatch, case_insensitive_uses_simple_case_folding_in_unicode_mode) {
 TEST(RegexMatch, case_insensitive_without_u_uses_uppercase_mapping) {
   Flags i = with_i(non_unicode());
   EXPECT_TRUE(matches("^abc$", "ABC", i));
-  EXPECT_FALSE(matches("^\\u212a$", "k", i));     // never maps to ASCII from outside it
+  EXPECT_FALSE(matches("^\\u212a$", "k", i));  // never maps to ASCII from outside it
   EXPECT_FALSE(matches("^\xC3\x9F$", "\xE1\xBA\x9E", i));
   EXPECT_TRUE(matches("^\xCF\x83$", "\xCF\x82", i));
   EXPECT_FALSE(matches("^\\w$", "\xC5\xBF", i));

@@ -14,11 +14,20 @@ using testing::non_unicode;
 
 TEST(RegexSyntax, accepts_the_unicode_mode_grammar) {
   const char* patterns[] = {
-      "a|b|",          "(?:a)(b)(?<name>c)\\1\\k<name>", "(?=a)(?!b)(?<=c)(?<!d)",
-      "a*b+c?d{2}e{2,}f{2,3}g*?h+?i??j{2}?", "^$\\b\\B",           "[a-z\\d\\-\\]\\\\]",
-      "[^]", "[]", "\\cA\\cz\\x41\\u0041\\u{1F600}\\uD83D\\uDE00\\0", "\\t\\n\\v\\f\\r",
+      "a|b|",
+      "(?:a)(b)(?<name>c)\\1\\k<name>",
+      "(?=a)(?!b)(?<=c)(?<!d)",
+      "a*b+c?d{2}e{2,}f{2,3}g*?h+?i??j{2}?",
+      "^$\\b\\B",
+      "[a-z\\d\\-\\]\\\\]",
+      "[^]",
+      "[]",
+      "\\cA\\cz\\x41\\u0041\\u{1F600}\\uD83D\\uDE00\\0",
+      "\\t\\n\\v\\f\\r",
       "\\p{L}\\P{Lu}\\p{Script=Greek}\\p{sc=Grek}\\p{scx=Latn}\\p{General_Category=Nd}",
-      "\\^\\$\\\\\\.\\*\\+\\?\\(\\)\\[\\]\\{\\}\\|\\/", "(?<=a+)b", "(?<$a_\\u0062>x)\\k<$a_b>",
+      "\\^\\$\\\\\\.\\*\\+\\?\\(\\)\\[\\]\\{\\}\\|\\/",
+      "(?<=a+)b",
+      "(?<$a_\\u0062>x)\\k<$a_b>",
       "(?<\xCF\x80>x)",  // a non-ASCII group name
   };
   for (const char* p : patterns) EXPECT_EQ(compile_error(p), "ok") << p;
@@ -91,9 +100,9 @@ TEST(RegexSyntax, property_names_are_exact_and_case_sensitive) {
 
 TEST(RegexSyntax, annex_b_leniency_without_the_u_flag) {
   Flags f = non_unicode();
-  const char* patterns[] = {"\\a", "a{", "a{1", "}", "]", "{", "\\c", "[\\c_]", "\\1", "\\8",
-                            "\\00", "\\x4", "\\u00", "\\p{Foo}", "[\\d-z]", "(?=a)*", "\\k",
-                            "\\u{110000}"};
+  const char* patterns[] = {"\\a",   "a{",       "a{1",     "}",      "]",    "{",
+                            "\\c",   "[\\c_]",   "\\1",     "\\8",    "\\00", "\\x4",
+                            "\\u00", "\\p{Foo}", "[\\d-z]", "(?=a)*", "\\k",  "\\u{110000}"};
   for (const char* p : patterns) EXPECT_EQ(compile_error(p, f), "ok") << p;
   EXPECT_EQ(compile_error("(?<n>a)\\k", f), "invalid named reference@7");
   EXPECT_EQ(compile_error("a**", f), "nothing to repeat@2");

@@ -20,7 +20,10 @@ TEST(RegexUnicode, non_bmp_characters_are_single_code_points) {
   EXPECT_TRUE(matches("^\\u{1F600}$", kGrin));
   EXPECT_TRUE(matches("^\\uD83D\\uDE00$", kGrin));  // a surrogate pair escape is one code point
   EXPECT_TRUE(matches("^[\\uD83D\\uDE00-\\uD83D\\uDE4F]$", "\xF0\x9F\x98\x83"));
-  EXPECT_EQ(exec("a.c", "a\xF0\x9F\x98\x80" "c"), (Groups{{0, 6}}));
+  EXPECT_EQ(exec("a.c",
+                 "a\xF0\x9F\x98\x80"
+                 "c"),
+            (Groups{{0, 6}}));
   std::string two = std::string(kDragon) + kDragon;
   EXPECT_TRUE(matches("^\xF0\x9F\x90\xB2*$", ""));
   EXPECT_TRUE(matches("^\xF0\x9F\x90\xB2*$", two));
@@ -40,9 +43,9 @@ TEST(RegexUnicode, general_category_values_long_short_and_aliases) {
   EXPECT_FALSE(matches("^\\p{Lu}$", "a"));
   EXPECT_TRUE(matches("^\\P{Lu}$", "a"));
   EXPECT_TRUE(matches("^\\p{punct}$", "!"));
-  EXPECT_TRUE(matches("^\\p{Cn}$", "\xF0\xAF\xBF\xBF"));   // U+2FFFF unassigned
-  EXPECT_TRUE(matches("^\\p{Co}$", "\xEE\x80\x80"));       // U+E000 private use
-  EXPECT_TRUE(matches("^\\p{LC}$", "\xC7\x85"));           // U+01C5 titlecase
+  EXPECT_TRUE(matches("^\\p{Cn}$", "\xF0\xAF\xBF\xBF"));  // U+2FFFF unassigned
+  EXPECT_TRUE(matches("^\\p{Co}$", "\xEE\x80\x80"));      // U+E000 private use
+  EXPECT_TRUE(matches("^\\p{LC}$", "\xC7\x85"));          // U+01C5 titlecase
   EXPECT_TRUE(matches("^[\\p{L}\\p{N}_-]+$", "na\xC3\xAFve_42-x"));
 }
 
@@ -50,13 +53,13 @@ TEST(RegexUnicode, scripts_and_script_extensions) {
   EXPECT_EQ(exec("\\p{Script=Greek}+", "ab\xCE\xB3\xCE\xB4"), (Groups{{2, 6}}));
   EXPECT_TRUE(matches("^\\p{sc=Latn}$", "a"));
   EXPECT_TRUE(matches("^\\p{sc=Han}$", "\xE4\xB8\xAD"));
-  EXPECT_TRUE(matches("^\\p{sc=Zyyy}$", "\xE0\xA5\xA4"));   // U+0964 DEVANAGARI DANDA: Common
+  EXPECT_TRUE(matches("^\\p{sc=Zyyy}$", "\xE0\xA5\xA4"));  // U+0964 DEVANAGARI DANDA: Common
   EXPECT_FALSE(matches("^\\p{sc=Deva}$", "\xE0\xA5\xA4"));
   EXPECT_TRUE(matches("^\\p{scx=Deva}$", "\xE0\xA5\xA4"));  // ...but its extensions list Deva
   EXPECT_TRUE(matches("^\\p{Script_Extensions=Beng}$", "\xE0\xA5\xA4"));
   EXPECT_TRUE(matches("^\\p{scx=Grek}$", "\xCE\xB1"));
   EXPECT_TRUE(matches("^\\P{sc=Greek}$", "a"));
-  EXPECT_TRUE(matches("^\\p{sc=Qaai}$", "\xCC\x80"));       // alias of Inherited
+  EXPECT_TRUE(matches("^\\p{sc=Qaai}$", "\xCC\x80"));  // alias of Inherited
 }
 
 TEST(RegexUnicode, binary_properties) {
@@ -83,8 +86,14 @@ TEST(RegexUnicode, binary_properties) {
 TEST(RegexUnicode, invalid_utf8_subject_bytes_read_as_replacement_characters) {
   EXPECT_EQ(exec("^.$", "\xFF"), (Groups{{0, 1}}));
   EXPECT_EQ(exec("^..$", "\xE2\x82"), (Groups{{0, 2}}));  // truncated sequence: two units
-  EXPECT_EQ(exec("b", "\xC3\xC3" "b"), (Groups{{2, 3}}));
-  EXPECT_EQ(exec("(?<=.)b", "\xF0\x9F\x98" "b"), (Groups{{3, 4}}));
+  EXPECT_EQ(exec("b",
+                 "\xC3\xC3"
+                 "b"),
+            (Groups{{2, 3}}));
+  EXPECT_EQ(exec("(?<=.)b",
+                 "\xF0\x9F\x98"
+                 "b"),
+            (Groups{{3, 4}}));
   EXPECT_EQ(exec("\\W+$", "a\xF0\x9F\x98\x80\xFF\x80"), (Groups{{1, 7}}));
 }
 

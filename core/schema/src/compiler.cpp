@@ -1,17 +1,16 @@
 // Compiler: turns indexed schema documents (SchemaStore) into a Program of Nodes.
 // Nodes are created on first reference and filled from a work queue, so deep $ref chains
 // and recursive schemas compile without recursion.
+#include <atomic>
+#include <cerrno>
+#include <climits>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <limits>
 #include <sstream>
 #include <unordered_map>
-
-#include <atomic>
-#include <cerrno>
-#include <climits>
-#include <cstdlib>
 
 #include "program.h"
 #include "store.h"
@@ -82,7 +81,8 @@ class ProgramBuilder {
           prog_.resources[anchors_done].dynamic_anchors.emplace_back(name, target);
         }
         std::string why;
-        if (const Resource* r = store_.find_resource(uri, &why); r && store_.has_recursive_anchor(r->root)) {
+        if (const Resource* r = store_.find_resource(uri, &why);
+            r && store_.has_recursive_anchor(r->root)) {
           const Node* target = get(r->root);
           prog_.resources[anchors_done].recursive_anchor = target;
         }
@@ -133,7 +133,9 @@ bool ProgramBuilder::fill(const json::Value* v, Node* n) {
     return true;
   }
   if (!v->is_object()) {
-    return fail("a schema must be an object or a boolean, got " + std::string(json::type_name(v->type())), "");
+    return fail(
+        "a schema must be an object or a boolean, got " + std::string(json::type_name(v->type())),
+        "");
   }
 
   const Dialect d = loc.dialect;
@@ -154,16 +156,20 @@ bool ProgramBuilder::fill(const json::Value* v, Node* n) {
   };
   auto find = [&](std::string_view name) { return v->find(name); };
   auto schema_value = [](const json::Value* c) { return c && (c->is_object() || c->is_bool()); };
-  auto child_at = [&](const json::Value* c, std::string_view kw, std::string_view key = {}, bool has_key = false) {
+  auto child_at = [&](const json::Value* c, std::string_view kw, std::string_view key = {},
+                      bool has_key = false) {
     SchemaLocation cl = loc;
     append_pointer_token(cl.pointer, kw);
     if (has_key) append_pointer_token(cl.pointer, key);
     store_.index_at(c, cl);
     return get(c);
   };
-  auto resolve_ref = [&](std::string_view kw, const json::Value* ref, bool* dynamic) -> const Node* {
+  auto resolve_ref = [&](std::string_view kw, const json::Value* ref,
+                         bool* dynamic) -> const Node* {
     if (!ref->is_string()) {
-      fail("\"" + std::string(kw) + "\" must be a string, got " + std::string(json::type_name(ref->type())), kw);
+      fail("\"" + std::string(kw) + "\" must be a string, got " +
+               std::string(json::type_name(ref->type())),
+           kw);
       return nullptr;
     }
     std::string target_uri = resolve_uri(loc.base, ref->as_string());
@@ -215,23 +221,33 @@ bool ProgramBuilder::fill(const json::Value* v, Node* n) {
       auto add_type = [&](const json::Value& s) {
         if (!s.is_string()) return false;
         std::string_view name = s.as_string();
-        if (name == "null") mask |= kNull;
-        else if (name == "boolean") mask |= kBoolean;
-        else if (name == "object") mask |= kObject;
-        else if (name == "array") mask |= kArray;
-        else if (name == "number") mask |= kNumber;
-        else if (name == "string") mask |= kString;
-        else if (name == "integer") mask |= kInteger;
-        else if (name == "any" && d == Dialect::draft4) mask |= 0x7f;
-        else return false;
+        if (name == "null")
+          mask |= kNull;
+        else if (name == "boolean")
+          mask |= kBoolean;
+        else if (name == "object")
+          mask |= kObject;
+        else if (name == "array")
+          mask |= kArray;
+        else if (name == "number")
+          mask |= kNumber;
+        else if (name == "string")
+          mask |= kString;
+        else if (name == "integer")
+          mask |= kInteger;
+        else if (name == "any" && d == Dialect::draft4)
+          mask |= 0x7f;
+        else
+          return false;
         return true;
       };
       if (t->is_array()) {
         for (uint32_t i = 0; i < t->size(); ++i) {
           if (!add_type((*t)[i])) {
-            return fail("invalid \"type\": unknown type " + json::to_string((*t)[i]) +
-                            " (expected one of null, boolean, object, array, number, string, integer)",
-                        "type");
+            return fail(
+                "invalid \"type\": unknown type " + json::to_string((*t)[i]) +
+                    " (expected one of null, boolean, object, array, number, string, integer)",
+                "type");
           }
         }
       } else if (!add_type(*t)) {
@@ -257,15 +273,20 @@ bool ProgramBuilder::fill(const json::Value* v, Node* n) {
     }
     if (const json::Value* m = find("multipleOf")) {
       if (!m->is_number() || !(m->as_double() > 0) || m->number_text()[0] == '-') {
-        return fail("invalid \"multipleOf\": must be a number greater than 0, got " + json::to_string(*m), "multipleOf");
+        return fail(
+            "invalid \"multipleOf\": must be a number greater than 0, got " + json::to_string(*m),
+            "multipleOf");
       }
       add(Op::multiple_of, "multipleOf").number = *m;
     }
-    auto limit = [&](std::string_view name, Op op, Op exclusive_op, std::string_view draft4_flag) -> bool {
+    auto limit = [&](std::string_view name, Op op, Op exclusive_op,
+                     std::string_view draft4_flag) -> bool {
       const json::Value* m = find(name);
       if (!m) return true;
       if (!m->is_number()) {
-        return fail("invalid \"" + std::string(name) + "\": must be a number, got " + json::to_string(*m), name);
+        return fail(
+            "invalid \"" + std::string(name) + "\": must be a number, got " + json::to_string(*m),
+            name);
       }
       bool exclusive = false;
       if (d == Dialect::draft4) {
@@ -277,15 +298,18 @@ bool ProgramBuilder::fill(const json::Value* v, Node* n) {
     if (!limit("maximum", Op::maximum, Op::exclusive_maximum, "exclusiveMaximum")) return false;
     if (!limit("minimum", Op::minimum, Op::exclusive_minimum, "exclusiveMinimum")) return false;
     if (d >= Dialect::draft6) {
-      if (!limit("exclusiveMaximum", Op::exclusive_maximum, Op::exclusive_maximum, "")) return false;
-      if (!limit("exclusiveMinimum", Op::exclusive_minimum, Op::exclusive_minimum, "")) return false;
+      if (!limit("exclusiveMaximum", Op::exclusive_maximum, Op::exclusive_maximum, ""))
+        return false;
+      if (!limit("exclusiveMinimum", Op::exclusive_minimum, Op::exclusive_minimum, ""))
+        return false;
     }
     auto count = [&](std::string_view name, Op op) -> bool {
       const json::Value* m = find(name);
       if (!m) return true;
       uint64_t c = 0;
       if (!non_negative_integer(*m, &c)) {
-        return fail("invalid \"" + std::string(name) + "\": must be a non-negative integer, got " + json::to_string(*m),
+        return fail("invalid \"" + std::string(name) + "\": must be a non-negative integer, got " +
+                        json::to_string(*m),
                     name);
       }
       add(op, name).count = c;
@@ -293,14 +317,16 @@ bool ProgramBuilder::fill(const json::Value* v, Node* n) {
     };
     if (!count("maxLength", Op::max_length) || !count("minLength", Op::min_length) ||
         !count("maxItems", Op::max_items) || !count("minItems", Op::min_items) ||
-        !count("maxProperties", Op::max_properties) || !count("minProperties", Op::min_properties)) {
+        !count("maxProperties", Op::max_properties) ||
+        !count("minProperties", Op::min_properties)) {
       return false;
     }
     if (const json::Value* p = find("pattern")) {
       if (!p->is_string()) return fail("invalid \"pattern\": must be a string", "pattern");
       auto re = regex::Regex::compile(p->as_string());
       if (!re) {
-        return fail("invalid \"pattern\" " + quoted(p->as_string()) + ": " + re.error().to_string(), "pattern");
+        return fail("invalid \"pattern\" " + quoted(p->as_string()) + ": " + re.error().to_string(),
+                    "pattern");
       }
       Keyword& k = add(Op::pattern, "pattern");
       k.regex = std::make_unique<regex::Regex>(std::move(re.value()));
@@ -312,28 +338,36 @@ bool ProgramBuilder::fill(const json::Value* v, Node* n) {
     }
     if (const json::Value* r = find("required")) {
       if (!r->is_array() || (d == Dialect::draft4 && r->size() == 0 && false)) {
-        return fail("invalid \"required\": must be an array of property names, got " + json::to_string(*r), "required");
+        return fail(
+            "invalid \"required\": must be an array of property names, got " + json::to_string(*r),
+            "required");
       }
       Keyword& k = add(Op::required, "required");
       for (uint32_t i = 0; i < r->size(); ++i) {
         if (!(*r)[i].is_string()) {
-          return fail("invalid \"required\": item " + std::to_string(i) + " is not a string", "required");
+          return fail("invalid \"required\": item " + std::to_string(i) + " is not a string",
+                      "required");
         }
         k.names.emplace_back((*r)[i].as_string());
       }
     }
     if (d >= Dialect::draft2019_09) {
       if (const json::Value* dr = find("dependentRequired")) {
-        if (!dr->is_object()) return fail("invalid \"dependentRequired\": must be an object", "dependentRequired");
+        if (!dr->is_object())
+          return fail("invalid \"dependentRequired\": must be an object", "dependentRequired");
         Keyword& k = add(Op::dependent_required, "dependentRequired");
         for (auto m = dr->begin_members(); m != dr->end_members(); ++m) {
           if (!m->value.is_array()) {
-            return fail("invalid \"dependentRequired\": value of " + quoted(m->key) + " must be an array", "dependentRequired");
+            return fail(
+                "invalid \"dependentRequired\": value of " + quoted(m->key) + " must be an array",
+                "dependentRequired");
           }
           k.names.emplace_back(m->key);
           auto& list = k.deps.emplace_back();
           for (uint32_t i = 0; i < m->value.size(); ++i) {
-            if (!m->value[i].is_string()) return fail("invalid \"dependentRequired\": names must be strings", "dependentRequired");
+            if (!m->value[i].is_string())
+              return fail("invalid \"dependentRequired\": names must be strings",
+                          "dependentRequired");
             list.emplace_back(m->value[i].as_string());
           }
         }
@@ -377,14 +411,17 @@ bool ProgramBuilder::fill(const json::Value* v, Node* n) {
           req.names.emplace_back(m->key);
           auto& list = req.deps.emplace_back();
           for (uint32_t i = 0; i < m->value.size(); ++i) {
-            if (!m->value[i].is_string()) return fail("invalid \"dependencies\": names must be strings", "dependencies");
+            if (!m->value[i].is_string())
+              return fail("invalid \"dependencies\": names must be strings", "dependencies");
             list.emplace_back(m->value[i].as_string());
           }
         } else if (schema_value(&m->value)) {
           sch.names.emplace_back(m->key);
           sch.children.push_back(child_at(&m->value, "dependencies", m->key, true));
         } else {
-          return fail("invalid \"dependencies\": value of " + quoted(m->key) + " must be an array or a schema", "dependencies");
+          return fail("invalid \"dependencies\": value of " + quoted(m->key) +
+                          " must be an array or a schema",
+                      "dependencies");
         }
       }
       for (Keyword* k : {&req, &sch}) {
@@ -399,12 +436,18 @@ bool ProgramBuilder::fill(const json::Value* v, Node* n) {
       const json::Value* a = find(name);
       if (!a) continue;
       if (!a->is_array() || a->size() == 0) {
-        return fail("invalid \"" + std::string(name) + "\": must be a non-empty array of schemas", name);
+        return fail("invalid \"" + std::string(name) + "\": must be a non-empty array of schemas",
+                    name);
       }
-      Keyword& k = add(name == "allOf" ? Op::all_of : name == "anyOf" ? Op::any_of : Op::one_of, name);
+      Keyword& k = add(name == "allOf"   ? Op::all_of
+                       : name == "anyOf" ? Op::any_of
+                                         : Op::one_of,
+                       name);
       for (uint32_t i = 0; i < a->size(); ++i) {
         if (!schema_value(&(*a)[i])) {
-          return fail("invalid \"" + std::string(name) + "\": item " + std::to_string(i) + " is not a schema", name);
+          return fail("invalid \"" + std::string(name) + "\": item " + std::to_string(i) +
+                          " is not a schema",
+                      name);
         }
         k.children.push_back(child_at(&(*a)[i], name, std::to_string(i), true));
       }
@@ -420,16 +463,26 @@ bool ProgramBuilder::fill(const json::Value* v, Node* n) {
         const json::Value* e = find("else");
         Keyword& k = add(Op::if_then_else, "if");
         k.child = child_at(c, "if");
-        if (t && schema_value(t)) { k.child2 = child_at(t, "then"); k.child2_abs = kw_abs("then"); }
-        if (e && schema_value(e)) { k.child3 = child_at(e, "else"); k.child3_abs = kw_abs("else"); }
+        if (t && schema_value(t)) {
+          k.child2 = child_at(t, "then");
+          k.child2_abs = kw_abs("then");
+        }
+        if (e && schema_value(e)) {
+          k.child3 = child_at(e, "else");
+          k.child3_abs = kw_abs("else");
+        }
       }
     }
     if (d >= Dialect::draft2019_09) {
       if (const json::Value* ds = find("dependentSchemas")) {
-        if (!ds->is_object()) return fail("invalid \"dependentSchemas\": must be an object", "dependentSchemas");
+        if (!ds->is_object())
+          return fail("invalid \"dependentSchemas\": must be an object", "dependentSchemas");
         Keyword& k = add(Op::dependent_schemas, "dependentSchemas");
         for (auto m = ds->begin_members(); m != ds->end_members(); ++m) {
-          if (!schema_value(&m->value)) return fail("invalid \"dependentSchemas\": value of " + quoted(m->key) + " must be a schema", "dependentSchemas");
+          if (!schema_value(&m->value))
+            return fail(
+                "invalid \"dependentSchemas\": value of " + quoted(m->key) + " must be a schema",
+                "dependentSchemas");
           k.names.emplace_back(m->key);
           k.children.push_back(child_at(&m->value, "dependentSchemas", m->key, true));
         }
@@ -440,24 +493,36 @@ bool ProgramBuilder::fill(const json::Value* v, Node* n) {
     const json::Value* pprops = find("patternProperties");
     const json::Value* addl = find("additionalProperties");
     if (props || pprops || addl) {
-      if (props && !props->is_object()) return fail("invalid \"properties\": must be an object", "properties");
-      if (pprops && !pprops->is_object()) return fail("invalid \"patternProperties\": must be an object", "patternProperties");
-      if (addl && !schema_value(addl)) return fail("invalid \"additionalProperties\": must be a schema", "additionalProperties");
+      if (props && !props->is_object())
+        return fail("invalid \"properties\": must be an object", "properties");
+      if (pprops && !pprops->is_object())
+        return fail("invalid \"patternProperties\": must be an object", "patternProperties");
+      if (addl && !schema_value(addl))
+        return fail("invalid \"additionalProperties\": must be a schema", "additionalProperties");
       Keyword& k = add(Op::properties, "properties");
       if (props) {
         for (auto m = props->begin_members(); m != props->end_members(); ++m) {
-          if (!schema_value(&m->value)) return fail("invalid \"properties\": value of " + quoted(m->key) + " must be a schema", "properties");
+          if (!schema_value(&m->value))
+            return fail("invalid \"properties\": value of " + quoted(m->key) + " must be a schema",
+                        "properties");
           k.names.emplace_back(m->key);
           k.children.push_back(child_at(&m->value, "properties", m->key, true));
         }
       }
       if (pprops) {
         for (auto m = pprops->begin_members(); m != pprops->end_members(); ++m) {
-          if (!schema_value(&m->value)) return fail("invalid \"patternProperties\": value of " + quoted(m->key) + " must be a schema", "patternProperties");
+          if (!schema_value(&m->value))
+            return fail(
+                "invalid \"patternProperties\": value of " + quoted(m->key) + " must be a schema",
+                "patternProperties");
           auto re = regex::Regex::compile(m->key);
-          if (!re) return fail("invalid \"patternProperties\" pattern " + quoted(m->key) + ": " + re.error().to_string(), "patternProperties");
-          k.patterns.push_back(PatternChild{std::move(re.value()), std::string(m->key),
-                                            child_at(&m->value, "patternProperties", m->key, true)});
+          if (!re)
+            return fail("invalid \"patternProperties\" pattern " + quoted(m->key) + ": " +
+                            re.error().to_string(),
+                        "patternProperties");
+          k.patterns.push_back(
+              PatternChild{std::move(re.value()), std::string(m->key),
+                           child_at(&m->value, "patternProperties", m->key, true)});
         }
       }
       k.patterns_abs_location = kw_abs("patternProperties");
@@ -468,7 +533,8 @@ bool ProgramBuilder::fill(const json::Value* v, Node* n) {
     }
     if (d >= Dialect::draft6) {
       if (const json::Value* c = find("propertyNames")) {
-        if (!schema_value(c)) return fail("invalid \"propertyNames\": must be a schema", "propertyNames");
+        if (!schema_value(c))
+          return fail("invalid \"propertyNames\": must be a schema", "propertyNames");
         add(Op::property_names, "propertyNames").child = child_at(c, "propertyNames");
       }
     }
@@ -476,14 +542,18 @@ bool ProgramBuilder::fill(const json::Value* v, Node* n) {
     if (d == Dialect::draft2020_12) {
       const json::Value* prefix = find("prefixItems");
       const json::Value* items = find("items");
-      if (prefix && !prefix->is_array()) return fail("invalid \"prefixItems\": must be an array of schemas", "prefixItems");
-      if (items && !schema_value(items)) return fail("invalid \"items\": must be a schema", "items");
+      if (prefix && !prefix->is_array())
+        return fail("invalid \"prefixItems\": must be an array of schemas", "prefixItems");
+      if (items && !schema_value(items))
+        return fail("invalid \"items\": must be a schema", "items");
       if (prefix || items) {
         Keyword& k = add(Op::items, prefix ? "prefixItems" : "items");
         if (prefix) {
           k.flag = true;
           for (uint32_t i = 0; i < prefix->size(); ++i) {
-            if (!schema_value(&(*prefix)[i])) return fail("invalid \"prefixItems\": item " + std::to_string(i) + " is not a schema", "prefixItems");
+            if (!schema_value(&(*prefix)[i]))
+              return fail("invalid \"prefixItems\": item " + std::to_string(i) + " is not a schema",
+                          "prefixItems");
             k.children.push_back(child_at(&(*prefix)[i], "prefixItems", std::to_string(i), true));
           }
         }
@@ -500,11 +570,14 @@ bool ProgramBuilder::fill(const json::Value* v, Node* n) {
           Keyword& k = add(Op::items, "items");
           k.flag = true;
           for (uint32_t i = 0; i < items->size(); ++i) {
-            if (!schema_value(&(*items)[i])) return fail("invalid \"items\": item " + std::to_string(i) + " is not a schema", "items");
+            if (!schema_value(&(*items)[i]))
+              return fail("invalid \"items\": item " + std::to_string(i) + " is not a schema",
+                          "items");
             k.children.push_back(child_at(&(*items)[i], "items", std::to_string(i), true));
           }
           if (const json::Value* ai = find("additionalItems")) {
-            if (!schema_value(ai)) return fail("invalid \"additionalItems\": must be a schema", "additionalItems");
+            if (!schema_value(ai))
+              return fail("invalid \"additionalItems\": must be a schema", "additionalItems");
             k.child = child_at(ai, "additionalItems");
             k.rest_name = "additionalItems";
             k.rest_abs_location = kw_abs("additionalItems");
@@ -529,10 +602,12 @@ bool ProgramBuilder::fill(const json::Value* v, Node* n) {
         k.count2 = UINT64_MAX;
         if (d >= Dialect::draft2019_09 && has(kVocabValidation)) {
           if (const json::Value* mn = find("minContains")) {
-            if (!non_negative_integer(*mn, &k.count)) return fail("invalid \"minContains\": must be a non-negative integer", "minContains");
+            if (!non_negative_integer(*mn, &k.count))
+              return fail("invalid \"minContains\": must be a non-negative integer", "minContains");
           }
           if (const json::Value* mx = find("maxContains")) {
-            if (!non_negative_integer(*mx, &k.count2)) return fail("invalid \"maxContains\": must be a non-negative integer", "maxContains");
+            if (!non_negative_integer(*mx, &k.count2))
+              return fail("invalid \"maxContains\": must be a non-negative integer", "maxContains");
           }
         }
       }
@@ -541,13 +616,16 @@ bool ProgramBuilder::fill(const json::Value* v, Node* n) {
   // ---- unevaluated* run last: they need every other keyword's annotations --------------
   if (d >= Dialect::draft2019_09 && has(kVocabUnevaluated)) {
     if (const json::Value* c = find("unevaluatedItems")) {
-      if (!schema_value(c)) return fail("invalid \"unevaluatedItems\": must be a schema", "unevaluatedItems");
+      if (!schema_value(c))
+        return fail("invalid \"unevaluatedItems\": must be a schema", "unevaluatedItems");
       add(Op::unevaluated_items, "unevaluatedItems").child = child_at(c, "unevaluatedItems");
       n->tracks_annotations = true;
     }
     if (const json::Value* c = find("unevaluatedProperties")) {
-      if (!schema_value(c)) return fail("invalid \"unevaluatedProperties\": must be a schema", "unevaluatedProperties");
-      add(Op::unevaluated_properties, "unevaluatedProperties").child = child_at(c, "unevaluatedProperties");
+      if (!schema_value(c))
+        return fail("invalid \"unevaluatedProperties\": must be a schema", "unevaluatedProperties");
+      add(Op::unevaluated_properties, "unevaluatedProperties").child =
+          child_at(c, "unevaluatedProperties");
       n->tracks_annotations = true;
     }
   }
@@ -559,29 +637,47 @@ bool ProgramBuilder::fill(const json::Value* v, Node* n) {
 bool ProgramBuilder::check_cycles() {
   enum Color : uint8_t { white, gray, black };
   std::unordered_map<const Node*, Color> color;
-  struct Edge { const Node* to; const Keyword* via; };
+  struct Edge {
+    const Node* to;
+    const Keyword* via;
+  };
   auto edges_of = [](const Node* n) {
     std::vector<Edge> out;
     for (const Keyword& k : n->keywords) {
       switch (k.op) {
-        case Op::ref: out.push_back({k.child, &k}); break;
+        case Op::ref:
+          out.push_back({k.child, &k});
+          break;
         case Op::dynamic_ref:
-        case Op::recursive_ref: if (!k.flag) out.push_back({k.child, &k}); break;
-        case Op::all_of: case Op::any_of: case Op::one_of: case Op::dependent_schemas:
+        case Op::recursive_ref:
+          if (!k.flag) out.push_back({k.child, &k});
+          break;
+        case Op::all_of:
+        case Op::any_of:
+        case Op::one_of:
+        case Op::dependent_schemas:
           for (const Node* c : k.children) out.push_back({c, &k});
           break;
-        case Op::not_: out.push_back({k.child, &k}); break;
+        case Op::not_:
+          out.push_back({k.child, &k});
+          break;
         case Op::if_then_else:
           out.push_back({k.child, &k});
           if (k.child2) out.push_back({k.child2, &k});
           if (k.child3) out.push_back({k.child3, &k});
           break;
-        default: break;
+        default:
+          break;
       }
     }
     return out;
   };
-  struct Frame { const Node* node; std::vector<Edge> edges; size_t next; const Keyword* via; };
+  struct Frame {
+    const Node* node;
+    std::vector<Edge> edges;
+    size_t next;
+    const Keyword* via;
+  };
   for (const Node& start : prog_.nodes) {
     if (color[&start] != white) continue;
     std::vector<Frame> stack;
@@ -599,8 +695,10 @@ bool ProgramBuilder::check_cycles() {
       if (c == gray) {
         std::string path;
         size_t from = 0;
-        for (size_t i = 0; i < stack.size(); ++i) if (stack[i].node == e.to) from = i;
-        for (size_t i = from + 1; i < stack.size(); ++i) path += stack[i].via->abs_location + " -> ";
+        for (size_t i = 0; i < stack.size(); ++i)
+          if (stack[i].node == e.to) from = i;
+        for (size_t i = from + 1; i < stack.size(); ++i)
+          path += stack[i].via->abs_location + " -> ";
         path += e.via->abs_location;
         std::string loc = e.via->abs_location;
         size_t hash = loc.find('#');
@@ -624,7 +722,8 @@ bool ProgramBuilder::check_cycles() {
 
 using internal::SchemaStore;
 
-Compiler::Compiler(CompileOptions options) : store_(std::make_unique<SchemaStore>(std::move(options))) {}
+Compiler::Compiler(CompileOptions options)
+    : store_(std::make_unique<SchemaStore>(std::move(options))) {}
 Compiler::~Compiler() = default;
 Compiler::Compiler(Compiler&&) noexcept = default;
 Compiler& Compiler::operator=(Compiler&&) noexcept = default;
@@ -633,19 +732,22 @@ const CompileOptions& Compiler::options() const { return store_->options(); }
 
 void Compiler::add_ref_map(RefMap map) { store_->options().ref_maps.push_back(std::move(map)); }
 
-Result<std::string, CompileError> Compiler::add_schema(std::string_view schema_json, std::string_view uri) {
+Result<std::string, CompileError> Compiler::add_schema(std::string_view schema_json,
+                                                       std::string_view uri) {
   std::string target(uri);
   if (target.empty()) {
     json::Document probe;
     json::ParseOptions popts;
     popts.max_depth = 10000;
     auto parsed = probe.parse(schema_json, popts);
-    if (!parsed) return Failure(CompileError{"invalid JSON in schema: " + parsed.error().to_string(), "", ""});
+    if (!parsed)
+      return Failure(CompileError{"invalid JSON in schema: " + parsed.error().to_string(), "", ""});
     const json::Value* root = parsed.value();
     const json::Value* id = root->is_object() ? root->find("$id") : nullptr;
     if (!id && root->is_object()) id = root->find("id");
     if (!id || !id->is_string()) {
-      return Failure(CompileError{"schema has no \"$id\": give the URI to register it under", "", ""});
+      return Failure(
+          CompileError{"schema has no \"$id\": give the URI to register it under", "", ""});
     }
     target = std::string(internal::split_fragment(id->as_string()).without_fragment);
   }
@@ -654,7 +756,8 @@ Result<std::string, CompileError> Compiler::add_schema(std::string_view schema_j
   return target;
 }
 
-Result<Validator, CompileError> Compiler::compile(std::string_view schema_json, std::string_view uri) {
+Result<Validator, CompileError> Compiler::compile(std::string_view schema_json,
+                                                  std::string_view uri) {
   static std::atomic<uint64_t> anon_counter{0};
   std::string base(uri);
   if (base.empty()) base = std::string(internal::kAnonPrefix) + std::to_string(++anon_counter);
@@ -664,7 +767,8 @@ Result<Validator, CompileError> Compiler::compile(std::string_view schema_json, 
   prog->regex_step_budget = store_->options().regex_step_budget;
   internal::ProgramBuilder builder(*store_, *prog);
   if (!builder.build(root.value())) return Failure(builder.error);
-  if (const internal::SchemaLocation* l = store_->location(root.value())) prog->dialect = l->dialect;
+  if (const internal::SchemaLocation* l = store_->location(root.value()))
+    prog->dialect = l->dialect;
   prog->documents = store_->documents();
   return Validator(std::move(prog));
 }
@@ -672,7 +776,8 @@ Result<Validator, CompileError> Compiler::compile(std::string_view schema_json, 
 Result<Validator, CompileError> Compiler::compile_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return Failure(CompileError{"cannot read schema file \"" + path + "\": " + std::strerror(errno), "", ""});
+    return Failure(
+        CompileError{"cannot read schema file \"" + path + "\": " + std::strerror(errno), "", ""});
   }
   std::ostringstream ss;
   ss << in.rdbuf();

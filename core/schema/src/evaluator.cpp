@@ -58,8 +58,10 @@ class ScopeStack {
   bool empty() const { return size_ == 0; }
   uint32_t back() const { return at(size_ - 1); }
   void push_back(uint32_t r) {
-    if (size_ < kInline) inline_[size_] = r;
-    else spill_.push_back(r);
+    if (size_ < kInline)
+      inline_[size_] = r;
+    else
+      spill_.push_back(r);
     ++size_;
   }
   void pop_back() {
@@ -82,7 +84,7 @@ struct Ctx {
   std::vector<OutputError>* errors;
   std::string kpath;  // evaluation path (keywordLocation)
   std::string ipath;  // instanceLocation
-  ScopeStack scope;  // dynamic scope: resources entered, outermost first
+  ScopeStack scope;   // dynamic scope: resources entered, outermost first
   int depth = 0;
   bool too_deep = false;
 };
@@ -107,7 +109,8 @@ std::string preview(const json::Value& v) {
   std::string s = json::to_string(v);
   if (s.size() > 64) {
     size_t cut = 60;
-    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // keep UTF-8 whole
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80)
+      --cut;  // keep UTF-8 whole
     s.resize(cut);
     s += "...";
   }
@@ -134,10 +137,9 @@ void report(Ctx& c, std::string_view keyword, const std::string& abs_location, s
 }
 
 std::string type_list(uint8_t mask) {
-  static const std::pair<uint8_t, const char*> names[] = {{kNull, "null"},     {kBoolean, "boolean"},
-                                                          {kObject, "object"}, {kArray, "array"},
-                                                          {kNumber, "number"}, {kString, "string"},
-                                                          {kInteger, "integer"}};
+  static const std::pair<uint8_t, const char*> names[] = {
+      {kNull, "null"},     {kBoolean, "boolean"}, {kObject, "object"},  {kArray, "array"},
+      {kNumber, "number"}, {kString, "string"},   {kInteger, "integer"}};
   std::string out;
   for (auto& [bit, name] : names) {
     if (mask & bit) {
@@ -150,11 +152,16 @@ std::string type_list(uint8_t mask) {
 
 bool type_matches(uint8_t mask, const json::Value& v, bool strict_integer) {
   switch (v.type()) {
-    case json::Type::null: return mask & kNull;
-    case json::Type::boolean: return mask & kBoolean;
-    case json::Type::object: return mask & kObject;
-    case json::Type::array: return mask & kArray;
-    case json::Type::string: return mask & kString;
+    case json::Type::null:
+      return mask & kNull;
+    case json::Type::boolean:
+      return mask & kBoolean;
+    case json::Type::object:
+      return mask & kObject;
+    case json::Type::array:
+      return mask & kArray;
+    case json::Type::string:
+      return mask & kString;
     case json::Type::number:
       if (mask & kNumber) return true;
       if (mask & kInteger) {
@@ -176,25 +183,38 @@ bool find_duplicate(const json::Value& arr, uint32_t* out_i, uint32_t* out_j) {
   if (n <= 16) {
     for (uint32_t j = 1; j < n; ++j)
       for (uint32_t i = 0; i < j; ++i)
-        if (json::equal(arr[i], arr[j])) { *out_i = i; *out_j = j; return true; }
+        if (json::equal(arr[i], arr[j])) {
+          *out_i = i;
+          *out_j = j;
+          return true;
+        }
     return false;
   }
   // Hash consistent with json::equal: numbers hash by their nearest double (equal values
   // round to the same double), objects by an order-independent combination.
   struct Hasher {
     static uint64_t mix(uint64_t h) {
-      h ^= h >> 33; h *= 0xff51afd7ed558ccdULL; h ^= h >> 33; h *= 0xc4ceb9fe1a85ec53ULL; h ^= h >> 33;
+      h ^= h >> 33;
+      h *= 0xff51afd7ed558ccdULL;
+      h ^= h >> 33;
+      h *= 0xc4ceb9fe1a85ec53ULL;
+      h ^= h >> 33;
       return h;
     }
     static uint64_t str(std::string_view s) {
       uint64_t h = 1469598103934665603ULL;
-      for (unsigned char ch : s) { h ^= ch; h *= 1099511628211ULL; }
+      for (unsigned char ch : s) {
+        h ^= ch;
+        h *= 1099511628211ULL;
+      }
       return h;
     }
     static uint64_t of(const json::Value& v, int depth) {
       switch (v.type()) {
-        case json::Type::null: return 1;
-        case json::Type::boolean: return v.as_bool() ? 2 : 3;
+        case json::Type::null:
+          return 1;
+        case json::Type::boolean:
+          return v.as_bool() ? 2 : 3;
         case json::Type::number: {
           double d = v.as_double();
           if (d == 0) d = 0;  // -0 == 0
@@ -202,17 +222,20 @@ bool find_duplicate(const json::Value& arr, uint32_t* out_i, uint32_t* out_j) {
           std::memcpy(&bits, &d, sizeof bits);
           return mix(bits ^ 4);
         }
-        case json::Type::string: return mix(str(v.as_string()) ^ 5);
+        case json::Type::string:
+          return mix(str(v.as_string()) ^ 5);
         case json::Type::array: {
           uint64_t h = 6;
           if (depth > 32) return h;
-          for (auto it = v.begin_items(); it != v.end_items(); ++it) h = mix(h * 31 + of(*it, depth + 1));
+          for (auto it = v.begin_items(); it != v.end_items(); ++it)
+            h = mix(h * 31 + of(*it, depth + 1));
           return h;
         }
         case json::Type::object: {
           uint64_t h = 7;
           if (depth > 32) return h;
-          for (auto m = v.begin_members(); m != v.end_members(); ++m) h += mix(str(m->key) ^ of(m->value, depth + 1));
+          for (auto m = v.begin_members(); m != v.end_members(); ++m)
+            h += mix(str(m->key) ^ of(m->value, depth + 1));
           return h;
         }
       }
@@ -225,7 +248,11 @@ bool find_duplicate(const json::Value& arr, uint32_t* out_i, uint32_t* out_j) {
     uint64_t h = Hasher::of(arr[j], 0);
     auto range = seen.equal_range(h);
     for (auto it = range.first; it != range.second; ++it) {
-      if (json::equal(arr[it->second], arr[j])) { *out_i = it->second; *out_j = j; return true; }
+      if (json::equal(arr[it->second], arr[j])) {
+        *out_i = it->second;
+        *out_j = j;
+        return true;
+      }
     }
     seen.emplace(h, j);
   }
@@ -251,7 +278,11 @@ bool decode_base64(std::string_view in, std::string& out) {
     int pad = 0;
     for (int j = 0; j < 4; ++j) {
       char ch = in[i + j];
-      if (ch == '=' && i + 4 == in.size() && j >= 2) { v[j] = 0; ++pad; continue; }
+      if (ch == '=' && i + 4 == in.size() && j >= 2) {
+        v[j] = 0;
+        ++pad;
+        continue;
+      }
       if (pad) return false;
       v[j] = val(ch);
       if (v[j] < 0) return false;
@@ -288,8 +319,8 @@ void append_seg(std::string& path, Seg s) {
 
 // Evaluates `child` against `value` with the evaluation path extended by `seg1[/seg2]` and
 // the instance location by `iseg`.
-bool eval_child(const Node* child, const json::Value& value, Ctx& c, Annotations* ann, std::string_view seg1,
-                Seg seg2 = {}, Seg iseg = {}) {
+bool eval_child(const Node* child, const json::Value& value, Ctx& c, Annotations* ann,
+                std::string_view seg1, Seg seg2 = {}, Seg iseg = {}) {
   if (!c.basic) return eval(child, value, c, ann);
   PathMark km(c.kpath), im(c.ipath);
   append_pointer_token(c.kpath, seg1);
@@ -302,24 +333,32 @@ HP_NOINLINE bool op_ref(const Keyword& k, const json::Value& inst, Ctx& c, Annot
   return eval_child(k.child, inst, c, ann, k.name);
 }
 
-HP_NOINLINE bool op_dynamic_ref(const Keyword& k, const json::Value& inst, Ctx& c, Annotations* ann) {
+HP_NOINLINE bool op_dynamic_ref(const Keyword& k, const json::Value& inst, Ctx& c,
+                                Annotations* ann) {
   const Node* target = k.child;
   if (k.flag) {
     for (size_t si = 0; si < c.scope.size(); ++si) {
       const ResourceInfo& res = c.prog.resources[c.scope.at(si)];
       auto it = std::find_if(res.dynamic_anchors.begin(), res.dynamic_anchors.end(),
                              [&](const auto& a) { return a.first == k.names[0]; });
-      if (it != res.dynamic_anchors.end()) { target = it->second; break; }
+      if (it != res.dynamic_anchors.end()) {
+        target = it->second;
+        break;
+      }
     }
   }
   return eval_child(target, inst, c, ann, k.name);
 }
 
-HP_NOINLINE bool op_recursive_ref(const Keyword& k, const json::Value& inst, Ctx& c, Annotations* ann) {
+HP_NOINLINE bool op_recursive_ref(const Keyword& k, const json::Value& inst, Ctx& c,
+                                  Annotations* ann) {
   const Node* target = k.child;
   if (k.flag) {
     for (size_t si = 0; si < c.scope.size(); ++si) {
-      if (const Node* a = c.prog.resources[c.scope.at(si)].recursive_anchor) { target = a; break; }
+      if (const Node* a = c.prog.resources[c.scope.at(si)].recursive_anchor) {
+        target = a;
+        break;
+      }
     }
   }
   return eval_child(target, inst, c, ann, k.name);
@@ -341,7 +380,8 @@ HP_NOINLINE bool op_any_of(const Keyword& k, const json::Value& inst, Ctx& c, An
   bool any = false;
   for (size_t i = 0; i < k.children.size(); ++i) {
     Annotations tmp;
-    if (eval_child(k.children[i], inst, c, ann ? &tmp : nullptr, k.name, seg(static_cast<uint32_t>(i)))) {
+    if (eval_child(k.children[i], inst, c, ann ? &tmp : nullptr, k.name,
+                   seg(static_cast<uint32_t>(i)))) {
       any = true;
       if (!ann) break;
       ann->merge(tmp);
@@ -367,7 +407,8 @@ HP_NOINLINE bool op_one_of(const Keyword& k, const json::Value& inst, Ctx& c, An
   Annotations keep;
   for (size_t i = 0; i < k.children.size(); ++i) {
     Annotations tmp;
-    if (eval_child(k.children[i], inst, c, ann ? &tmp : nullptr, k.name, seg(static_cast<uint32_t>(i)))) {
+    if (eval_child(k.children[i], inst, c, ann ? &tmp : nullptr, k.name,
+                   seg(static_cast<uint32_t>(i)))) {
       passing.push_back(i);
       if (ann) keep = std::move(tmp);
       if (passing.size() > 1 && !c.basic) return false;
@@ -378,25 +419,27 @@ HP_NOINLINE bool op_one_of(const Keyword& k, const json::Value& inst, Ctx& c, An
     if (ann) ann->merge(keep);
     return true;
   }
-  if (c.basic) [&]() HP_COLD {
-    if (!passing.empty()) c.errors->resize(mark);
-    PathMark km(c.kpath);
-    append_pointer_token(c.kpath, k.name);
-    if (passing.empty()) {
-      report(c, "oneOf", k.abs_location, "must match exactly one schema in \"oneOf\", but matched none",
-             "{\"passingSchemas\":null}");
-    } else {
-      std::string list, json_list;
-      for (size_t i = 0; i < passing.size(); ++i) {
-        list += (i ? ", " : "") + std::to_string(passing[i]);
-        json_list += (i ? "," : "") + std::to_string(passing[i]);
+  if (c.basic)
+    [&]() HP_COLD {
+      if (!passing.empty()) c.errors->resize(mark);
+      PathMark km(c.kpath);
+      append_pointer_token(c.kpath, k.name);
+      if (passing.empty()) {
+        report(c, "oneOf", k.abs_location,
+               "must match exactly one schema in \"oneOf\", but matched none",
+               "{\"passingSchemas\":null}");
+      } else {
+        std::string list, json_list;
+        for (size_t i = 0; i < passing.size(); ++i) {
+          list += (i ? ", " : "") + std::to_string(passing[i]);
+          json_list += (i ? "," : "") + std::to_string(passing[i]);
+        }
+        report(c, "oneOf", k.abs_location,
+               "must match exactly one schema in \"oneOf\", but matched " +
+                   std::to_string(passing.size()) + " (indices " + list + ")",
+               "{\"passingSchemas\":[" + json_list + "]}");
       }
-      report(c, "oneOf", k.abs_location,
-             "must match exactly one schema in \"oneOf\", but matched " + std::to_string(passing.size()) +
-                 " (indices " + list + ")",
-             "{\"passingSchemas\":[" + json_list + "]}");
-    }
-  }();
+    }();
   return false;
 }
 
@@ -416,7 +459,8 @@ HP_NOINLINE bool op_not(const Keyword& k, const json::Value& inst, Ctx& c, Annot
   return !r;
 }
 
-HP_NOINLINE bool op_if_then_else(const Keyword& k, const json::Value& inst, Ctx& c, Annotations* ann) {
+HP_NOINLINE bool op_if_then_else(const Keyword& k, const json::Value& inst, Ctx& c,
+                                 Annotations* ann) {
   if (!k.child2 && !k.child3 && !ann) return true;
   Annotations tmp;
   bool r;
@@ -433,7 +477,8 @@ HP_NOINLINE bool op_if_then_else(const Keyword& k, const json::Value& inst, Ctx&
   return eval_child(k.child3, inst, c, ann, "else");
 }
 
-HP_NOINLINE bool op_dependent_schemas(const Keyword& k, const json::Value& inst, Ctx& c, Annotations* ann) {
+HP_NOINLINE bool op_dependent_schemas(const Keyword& k, const json::Value& inst, Ctx& c,
+                                      Annotations* ann) {
   if (!inst.is_object()) return true;
   bool ok = true;
   for (size_t i = 0; i < k.names.size(); ++i) {
@@ -446,7 +491,8 @@ HP_NOINLINE bool op_dependent_schemas(const Keyword& k, const json::Value& inst,
   return ok;
 }
 
-HP_NOINLINE bool op_dependent_required(const Keyword& k, const json::Value& inst, Ctx& c, Annotations*) {
+HP_NOINLINE bool op_dependent_required(const Keyword& k, const json::Value& inst, Ctx& c,
+                                       Annotations*) {
   if (!inst.is_object()) return true;
   bool ok = true;
   for (size_t i = 0; i < k.names.size(); ++i) {
@@ -460,17 +506,20 @@ HP_NOINLINE bool op_dependent_required(const Keyword& k, const json::Value& inst
         append_pointer_token(c.kpath, k.name);
         std::string deps;
         for (size_t j = 0; j < k.deps[i].size(); ++j) deps += (j ? ", " : "") + k.deps[i][j];
-        report(c, k.name, k.abs_location,
-               "property " + quoted(dep) + " is required when " + quoted(k.names[i]) + " is present",
-               "{\"property\":" + quoted(k.names[i]) + ",\"missingProperty\":" + quoted(dep) +
-                   ",\"depsCount\":" + std::to_string(k.deps[i].size()) + ",\"deps\":" + quoted(deps) + "}");
+        report(
+            c, k.name, k.abs_location,
+            "property " + quoted(dep) + " is required when " + quoted(k.names[i]) + " is present",
+            "{\"property\":" + quoted(k.names[i]) + ",\"missingProperty\":" + quoted(dep) +
+                ",\"depsCount\":" + std::to_string(k.deps[i].size()) + ",\"deps\":" + quoted(deps) +
+                "}");
       }();
     }
   }
   return ok;
 }
 
-HP_NOINLINE bool op_properties(const Keyword& k, const json::Value& inst, Ctx& c, Annotations* ann) {
+HP_NOINLINE bool op_properties(const Keyword& k, const json::Value& inst, Ctx& c,
+                               Annotations* ann) {
   if (!inst.is_object()) return true;
   bool ok = true;
   const uint32_t count = inst.size();
@@ -480,7 +529,8 @@ HP_NOINLINE bool op_properties(const Keyword& k, const json::Value& inst, Ctx& c
     for (size_t j = 0; j < k.names.size(); ++j) {
       if (k.names[j].size() != m->key.size() || k.names[j] != m->key) continue;
       matched = true;
-      if (!eval_child(k.children[j], m->value, c, nullptr, "properties", seg(m->key), seg(m->key))) {
+      if (!eval_child(k.children[j], m->value, c, nullptr, "properties", seg(m->key),
+                      seg(m->key))) {
         ok = false;
         if (!c.basic) return false;
       }
@@ -497,13 +547,15 @@ HP_NOINLINE bool op_properties(const Keyword& k, const json::Value& inst, Ctx& c
           append_pointer_token(c.ipath, m->key);
           report(c, "patternProperties", k.patterns_abs_location,
                  "pattern " + quoted(p.source) + " exceeded the regex step budget (" +
-                     std::to_string(c.prog.regex_step_budget) + " steps) on property name " + quoted(m->key));
+                     std::to_string(c.prog.regex_step_budget) + " steps) on property name " +
+                     quoted(m->key));
         }();
         continue;
       }
       if (st != regex::Status::match) continue;
       matched = true;
-      if (!eval_child(p.child, m->value, c, nullptr, "patternProperties", seg(p.source), seg(m->key))) {
+      if (!eval_child(p.child, m->value, c, nullptr, "patternProperties", seg(p.source),
+                      seg(m->key))) {
         ok = false;
         if (!c.basic) return false;
       }
@@ -521,7 +573,8 @@ HP_NOINLINE bool op_properties(const Keyword& k, const json::Value& inst, Ctx& c
                  "property " + quoted(m->key) + " is not allowed (additionalProperties is false)",
                  "{\"additionalProperty\":" + quoted(m->key) + "}");
         }();
-      } else if (!eval_child(k.additional, m->value, c, nullptr, "additionalProperties", {}, seg(m->key))) {
+      } else if (!eval_child(k.additional, m->value, c, nullptr, "additionalProperties", {},
+                             seg(m->key))) {
         ok = false;
         if (!c.basic) return false;
       }
@@ -531,7 +584,8 @@ HP_NOINLINE bool op_properties(const Keyword& k, const json::Value& inst, Ctx& c
   return ok;
 }
 
-HP_NOINLINE bool op_property_names(const Keyword& k, const json::Value& inst, Ctx& c, Annotations*) {
+HP_NOINLINE bool op_property_names(const Keyword& k, const json::Value& inst, Ctx& c,
+                                   Annotations*) {
   if (!inst.is_object()) return true;
   bool ok = true;
   for (auto m = inst.begin_members(); m != inst.end_members(); ++m) {
@@ -578,8 +632,10 @@ HP_NOINLINE bool op_items(const Keyword& k, const json::Value& inst, Ctx& c, Ann
     }
   }
   if (ann) {
-    if (k.child) ann->all_items = true;
-    else ann->items_prefix = std::max(ann->items_prefix, upto);
+    if (k.child)
+      ann->all_items = true;
+    else
+      ann->items_prefix = std::max(ann->items_prefix, upto);
   }
   return ok;
 }
@@ -604,8 +660,9 @@ HP_NOINLINE bool op_contains(const Keyword& k, const json::Value& inst, Ctx& c, 
       PathMark km(c.kpath);
       if (c.basic) append_pointer_token(c.kpath, k.name);
       report(c, "contains", k.abs_location,
-             "must contain at least " + std::to_string(k.count) + " item" + (k.count == 1 ? "" : "s") +
-                 " matching the \"contains\" schema, found " + std::to_string(matches),
+             "must contain at least " + std::to_string(k.count) + " item" +
+                 (k.count == 1 ? "" : "s") + " matching the \"contains\" schema, found " +
+                 std::to_string(matches),
              "{\"minContains\":" + std::to_string(k.count) + "}");
     }();
     return false;
@@ -615,8 +672,9 @@ HP_NOINLINE bool op_contains(const Keyword& k, const json::Value& inst, Ctx& c, 
       PathMark km(c.kpath);
       if (c.basic) append_pointer_token(c.kpath, k.name);
       report(c, "contains", k.abs_location,
-             "must contain at most " + std::to_string(k.count2) + " item" + (k.count2 == 1 ? "" : "s") +
-                 " matching the \"contains\" schema, found " + std::to_string(matches),
+             "must contain at most " + std::to_string(k.count2) + " item" +
+                 (k.count2 == 1 ? "" : "s") + " matching the \"contains\" schema, found " +
+                 std::to_string(matches),
              "{\"maxContains\":" + std::to_string(k.count2) + "}");
     }();
     return false;
@@ -624,7 +682,8 @@ HP_NOINLINE bool op_contains(const Keyword& k, const json::Value& inst, Ctx& c, 
   return true;
 }
 
-HP_NOINLINE bool op_unevaluated_properties(const Keyword& k, const json::Value& inst, Ctx& c, Annotations* ann) {
+HP_NOINLINE bool op_unevaluated_properties(const Keyword& k, const json::Value& inst, Ctx& c,
+                                           Annotations* ann) {
   if (!inst.is_object()) return true;
   bool ok = true;
   const uint32_t count = inst.size();
@@ -655,7 +714,8 @@ HP_NOINLINE bool op_unevaluated_properties(const Keyword& k, const json::Value& 
   return ok;
 }
 
-HP_NOINLINE bool op_unevaluated_items(const Keyword& k, const json::Value& inst, Ctx& c, Annotations* ann) {
+HP_NOINLINE bool op_unevaluated_items(const Keyword& k, const json::Value& inst, Ctx& c,
+                                      Annotations* ann) {
   if (!inst.is_array()) return true;
   bool ok = true;
   const uint32_t n = inst.size();
@@ -668,7 +728,8 @@ HP_NOINLINE bool op_unevaluated_items(const Keyword& k, const json::Value& inst,
         PathMark km(c.kpath), im(c.ipath);
         append_pointer_token(c.kpath, k.name);
         append_pointer_token(c.ipath, std::to_string(i));
-        report(c, k.name, k.abs_location, "item " + std::to_string(i) + " is not allowed (unevaluatedItems is false)",
+        report(c, k.name, k.abs_location,
+               "item " + std::to_string(i) + " is not allowed (unevaluatedItems is false)",
                "{\"unevaluatedItem\":" + std::to_string(i) + "}");
       }();
       continue;
@@ -700,9 +761,10 @@ HP_NOINLINE bool eval_assertion(const Keyword& k, const json::Value& inst, Ctx& 
         std::string want = type_list(k.type_mask);
         std::string shown = want;
         std::replace(shown.begin(), shown.end(), ',', '|');
-        return fail("must be " + (k.type_mask & (k.type_mask - 1) ? "one of " + shown : shown) + ", got " +
-                        std::string(json::type_name(inst.type())) +
-                        (inst.is_number() || inst.is_bool() || inst.is_null() ? " " + preview(inst) : std::string()),
+        return fail("must be " + (k.type_mask & (k.type_mask - 1) ? "one of " + shown : shown) +
+                        ", got " + std::string(json::type_name(inst.type())) +
+                        (inst.is_number() || inst.is_bool() || inst.is_null() ? " " + preview(inst)
+                                                                              : std::string()),
                     "{\"type\":" + quoted(want) + "}");
       }
     case Op::enum_: {
@@ -718,19 +780,23 @@ HP_NOINLINE bool eval_assertion(const Keyword& k, const json::Value& inst, Ctx& 
       }
       if (!c.basic) return false;
       std::string allowed = "[";
-      for (size_t i = 0; i < k.values.size(); ++i) allowed += (i ? "," : "") + json::to_string(k.values[i]);
+      for (size_t i = 0; i < k.values.size(); ++i)
+        allowed += (i ? "," : "") + json::to_string(k.values[i]);
       allowed += "]";
       std::string shown = allowed.size() > 200 ? allowed.substr(0, 196) + "...]" : allowed;
-      return fail("must be one of " + shown + ", got " + preview(inst), "{\"allowedValues\":" + allowed + "}");
+      return fail("must be one of " + shown + ", got " + preview(inst),
+                  "{\"allowedValues\":" + allowed + "}");
     }
     case Op::const_:
       if (json::equal(k.values[0], inst)) return true;
-      return fail("must be equal to the constant " + preview(k.values[0]) + ", got " + preview(inst),
-                  "{\"allowedValue\":" + json::to_string(k.values[0]) + "}");
+      return fail(
+          "must be equal to the constant " + preview(k.values[0]) + ", got " + preview(inst),
+          "{\"allowedValue\":" + json::to_string(k.values[0]) + "}");
     case Op::multiple_of:
       if (!inst.is_number() || json::is_multiple_of(inst, k.number.number_text())) return true;
-      return fail("must be a multiple of " + std::string(k.number.number_text()) + ", got " + preview(inst),
-                  "{\"multipleOf\":" + std::string(k.number.number_text()) + "}");
+      return fail(
+          "must be a multiple of " + std::string(k.number.number_text()) + ", got " + preview(inst),
+          "{\"multipleOf\":" + std::string(k.number.number_text()) + "}");
     case Op::maximum:
     case Op::exclusive_maximum:
     case Op::minimum:
@@ -739,10 +805,22 @@ HP_NOINLINE bool eval_assertion(const Keyword& k, const json::Value& inst, Ctx& 
       int cmp = json::compare_numbers(inst, k.number);
       const char* op = nullptr;
       switch (k.op) {
-        case Op::maximum: if (cmp <= 0) return true; op = "<="; break;
-        case Op::exclusive_maximum: if (cmp < 0) return true; op = "<"; break;
-        case Op::minimum: if (cmp >= 0) return true; op = ">="; break;
-        default: if (cmp > 0) return true; op = ">"; break;
+        case Op::maximum:
+          if (cmp <= 0) return true;
+          op = "<=";
+          break;
+        case Op::exclusive_maximum:
+          if (cmp < 0) return true;
+          op = "<";
+          break;
+        case Op::minimum:
+          if (cmp >= 0) return true;
+          op = ">=";
+          break;
+        default:
+          if (cmp > 0) return true;
+          op = ">";
+          break;
       }
       std::string lim(k.number.number_text());
       return fail("must be " + std::string(op) + " " + lim + ", got " + preview(inst),
@@ -757,8 +835,9 @@ HP_NOINLINE bool eval_assertion(const Keyword& k, const json::Value& inst, Ctx& 
       size_t len = json::count_code_points(s);
       bool is_max = k.op == Op::max_length;
       if (is_max ? len <= k.count : len >= k.count) return true;
-      return fail("must be at " + std::string(is_max ? "most " : "least ") + std::to_string(k.count) + " character" +
-                      (k.count == 1 ? "" : "s") + " long, got " + std::to_string(len),
+      return fail("must be at " + std::string(is_max ? "most " : "least ") +
+                      std::to_string(k.count) + " character" + (k.count == 1 ? "" : "s") +
+                      " long, got " + std::to_string(len),
                   "{\"limit\":" + std::to_string(k.count) + "}");
     }
     case Op::pattern: {
@@ -778,16 +857,17 @@ HP_NOINLINE bool eval_assertion(const Keyword& k, const json::Value& inst, Ctx& 
       if (!inst.is_array()) return true;
       bool is_max = k.op == Op::max_items;
       if (is_max ? inst.size() <= k.count : inst.size() >= k.count) return true;
-      return fail("must have at " + std::string(is_max ? "most " : "least ") + std::to_string(k.count) + " item" +
-                      (k.count == 1 ? "" : "s") + ", got " + std::to_string(inst.size()),
+      return fail("must have at " + std::string(is_max ? "most " : "least ") +
+                      std::to_string(k.count) + " item" + (k.count == 1 ? "" : "s") + ", got " +
+                      std::to_string(inst.size()),
                   "{\"limit\":" + std::to_string(k.count) + "}");
     }
     case Op::unique_items: {
       if (!inst.is_array()) return true;
       uint32_t i = 0, j = 0;
       if (!find_duplicate(inst, &i, &j)) return true;
-      return fail("must not contain duplicate items (items " + std::to_string(i) + " and " + std::to_string(j) +
-                      " are equal)",
+      return fail("must not contain duplicate items (items " + std::to_string(i) + " and " +
+                      std::to_string(j) + " are equal)",
                   "{\"i\":" + std::to_string(j) + ",\"j\":" + std::to_string(i) + "}");
     }
     case Op::max_properties:
@@ -795,8 +875,9 @@ HP_NOINLINE bool eval_assertion(const Keyword& k, const json::Value& inst, Ctx& 
       if (!inst.is_object()) return true;
       bool is_max = k.op == Op::max_properties;
       if (is_max ? inst.size() <= k.count : inst.size() >= k.count) return true;
-      return fail("must have at " + std::string(is_max ? "most " : "least ") + std::to_string(k.count) +
-                      " propert" + (k.count == 1 ? "y" : "ies") + ", got " + std::to_string(inst.size()),
+      return fail("must have at " + std::string(is_max ? "most " : "least ") +
+                      std::to_string(k.count) + " propert" + (k.count == 1 ? "y" : "ies") +
+                      ", got " + std::to_string(inst.size()),
                   "{\"limit\":" + std::to_string(k.count) + "}");
     }
     case Op::required: {
@@ -806,7 +887,8 @@ HP_NOINLINE bool eval_assertion(const Keyword& k, const json::Value& inst, Ctx& 
         if (inst.find(name)) continue;
         ok = false;
         if (!c.basic) return false;
-        fail("required property " + quoted(name) + " is missing", "{\"missingProperty\":" + quoted(name) + "}");
+        fail("required property " + quoted(name) + " is missing",
+             "{\"missingProperty\":" + quoted(name) + "}");
       }
       return ok;
     }
@@ -828,7 +910,8 @@ HP_NOINLINE bool eval_assertion(const Keyword& k, const json::Value& inst, Ctx& 
       if (k.all_strings) {
         json::Document doc;
         if (auto r = doc.parse(text); !r) {
-          return fail("must contain a JSON document (contentMediaType application/json): " + r.error().to_string(),
+          return fail("must contain a JSON document (contentMediaType application/json): " +
+                          r.error().to_string(),
                       "{}");
         }
       }
@@ -841,23 +924,40 @@ HP_NOINLINE bool eval_assertion(const Keyword& k, const json::Value& inst, Ctx& 
 
 bool eval_keyword(const Keyword& k, const json::Value& inst, Ctx& c, Annotations* ann) {
   switch (k.op) {
-    case Op::ref: return op_ref(k, inst, c, ann);
-    case Op::dynamic_ref: return op_dynamic_ref(k, inst, c, ann);
-    case Op::recursive_ref: return op_recursive_ref(k, inst, c, ann);
-    case Op::all_of: return op_all_of(k, inst, c, ann);
-    case Op::any_of: return op_any_of(k, inst, c, ann);
-    case Op::one_of: return op_one_of(k, inst, c, ann);
-    case Op::not_: return op_not(k, inst, c, ann);
-    case Op::if_then_else: return op_if_then_else(k, inst, c, ann);
-    case Op::dependent_schemas: return op_dependent_schemas(k, inst, c, ann);
-    case Op::dependent_required: return op_dependent_required(k, inst, c, ann);
-    case Op::properties: return op_properties(k, inst, c, ann);
-    case Op::property_names: return op_property_names(k, inst, c, ann);
-    case Op::items: return op_items(k, inst, c, ann);
-    case Op::contains: return op_contains(k, inst, c, ann);
-    case Op::unevaluated_properties: return op_unevaluated_properties(k, inst, c, ann);
-    case Op::unevaluated_items: return op_unevaluated_items(k, inst, c, ann);
-    default: return eval_assertion(k, inst, c);
+    case Op::ref:
+      return op_ref(k, inst, c, ann);
+    case Op::dynamic_ref:
+      return op_dynamic_ref(k, inst, c, ann);
+    case Op::recursive_ref:
+      return op_recursive_ref(k, inst, c, ann);
+    case Op::all_of:
+      return op_all_of(k, inst, c, ann);
+    case Op::any_of:
+      return op_any_of(k, inst, c, ann);
+    case Op::one_of:
+      return op_one_of(k, inst, c, ann);
+    case Op::not_:
+      return op_not(k, inst, c, ann);
+    case Op::if_then_else:
+      return op_if_then_else(k, inst, c, ann);
+    case Op::dependent_schemas:
+      return op_dependent_schemas(k, inst, c, ann);
+    case Op::dependent_required:
+      return op_dependent_required(k, inst, c, ann);
+    case Op::properties:
+      return op_properties(k, inst, c, ann);
+    case Op::property_names:
+      return op_property_names(k, inst, c, ann);
+    case Op::items:
+      return op_items(k, inst, c, ann);
+    case Op::contains:
+      return op_contains(k, inst, c, ann);
+    case Op::unevaluated_properties:
+      return op_unevaluated_properties(k, inst, c, ann);
+    case Op::unevaluated_items:
+      return op_unevaluated_items(k, inst, c, ann);
+    default:
+      return eval_assertion(k, inst, c);
   }
 }
 
@@ -867,7 +967,8 @@ HP_COLD bool report_too_deep(Ctx& c, const Node* n) {
   c.too_deep = true;
   report(c, "$ref", n->abs_location,
          c.depth >= kMaxDepth
-             ? "evaluation nested deeper than " + std::to_string(kMaxDepth) + " subschemas; the value is rejected"
+             ? "evaluation nested deeper than " + std::to_string(kMaxDepth) +
+                   " subschemas; the value is rejected"
              : "evaluation nested too deep for this thread's stack (" + std::to_string(c.depth) +
                    " subschemas); the value is rejected");
   return false;

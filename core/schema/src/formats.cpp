@@ -210,8 +210,24 @@ bool check_ipv6(std::string_view s) {
 bool is_atext(char c) {
   if (is_alpha(c) || is_digit(c)) return true;
   switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
-    case '/': case '=': case '?': case '^': case '_': case '`': case '{': case '|': case '}':
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '/':
+    case '=':
+    case '?':
+    case '^':
+    case '_':
+    case '`':
+    case '{':
+    case '|':
+    case '}':
     case '~':
       return true;
     default:
@@ -228,7 +244,10 @@ bool check_mailbox(std::string_view s, bool idn) {
     for (;;) {
       if (i >= s.size()) return false;
       uint8_t c = static_cast<uint8_t>(s[i]);
-      if (c == '"') { ++i; break; }
+      if (c == '"') {
+        ++i;
+        break;
+      }
       if (c == '\\') {  // quoted-pairSMTP = "\" %d32-126
         ++i;
         if (i >= s.size() || s[i] < 32 || s[i] > 126) return false;
@@ -287,8 +306,17 @@ bool is_unreserved_ascii(char c) {
 }
 bool is_sub_delim(char c) {
   switch (c) {
-    case '!': case '$': case '&': case '\'': case '(': case ')': case '*': case '+': case ',':
-    case ';': case '=':
+    case '!':
+    case '$':
+    case '&':
+    case '\'':
+    case '(':
+    case ')':
+    case '*':
+    case '+':
+    case ',':
+    case ';':
+    case '=':
       return true;
     default:
       return false;
@@ -327,11 +355,18 @@ bool scan(std::string_view s, size_t& i, std::string_view stop, Part part, bool 
     }
     bool ok = is_unreserved_ascii(c) || is_sub_delim(c);
     switch (part) {
-      case Part::userinfo: ok |= c == ':'; break;
-      case Part::reg_name: break;
-      case Part::path: ok |= c == ':' || c == '@' || c == '/'; break;
+      case Part::userinfo:
+        ok |= c == ':';
+        break;
+      case Part::reg_name:
+        break;
+      case Part::path:
+        ok |= c == ':' || c == '@' || c == '/';
+        break;
       case Part::query_or_fragment:
-      case Part::query: ok |= c == ':' || c == '@' || c == '/' || c == '?'; break;
+      case Part::query:
+        ok |= c == ':' || c == '@' || c == '/' || c == '?';
+        break;
     }
     if (!ok) return false;
     ++i;
@@ -380,8 +415,8 @@ bool check_uri_like(std::string_view s, bool absolute, bool iri) {
   bool has_scheme = false;
   if (!s.empty() && is_alpha(s[0])) {  // scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )
     size_t k = 1;
-    while (k < s.size() && (is_alpha(s[k]) || is_digit(s[k]) || s[k] == '+' || s[k] == '-' ||
-                            s[k] == '.')) {
+    while (k < s.size() &&
+           (is_alpha(s[k]) || is_digit(s[k]) || s[k] == '+' || s[k] == '-' || s[k] == '.')) {
       ++k;
     }
     if (k < s.size() && s[k] == ':') {
@@ -458,7 +493,10 @@ bool check_uri_template(std::string_view s) {
           ++i;
         }
         if (i >= s.size()) return false;
-        if (s[i] == '}') { ++i; break; }
+        if (s[i] == '}') {
+          ++i;
+          break;
+        }
         if (s[i] != ',') return false;
         ++i;
       }

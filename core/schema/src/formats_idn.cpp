@@ -4,17 +4,17 @@
 // A-labels are checked as the U-labels they encode and lengths are measured on the A-label.
 // Everything works on fixed-size stack buffers: a label longer than 63 octets in A-label form
 // is invalid, so no valid label needs more than 63 code points.
+#include "formats_idn.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
-#include "formats_idn.h"
-
 namespace hotpath::schema::internal::idn {
 namespace {
 
-constexpr size_t kMaxLabel = 63;   // octets of one label in its ASCII (A-label) form
-constexpr size_t kMaxName = 253;   // octets of the whole name in ASCII form, no trailing dot
+constexpr size_t kMaxLabel = 63;  // octets of one label in its ASCII (A-label) form
+constexpr size_t kMaxName = 253;  // octets of the whole name in ASCII form, no trailing dot
 constexpr char kAcePrefix[] = "xn--";
 
 // A label as code points. Capacity kMaxLabel + 1 so that "too long" is detectable.
@@ -238,10 +238,16 @@ bool is_valid_u_label(const Label& l, bool require_nfc) {
   // 4.2.2 / 4.2.3.3 code point properties and contextual rules
   for (size_t i = 0; i < l.size; ++i) {
     switch (idna_of(code_point_properties(l.cp[i]))) {
-      case Idna::pvalid: break;
-      case Idna::contextj: if (!context_j(l, i)) return false; break;
-      case Idna::contexto: if (!context_o(l, i)) return false; break;
-      case Idna::disallowed: return false;
+      case Idna::pvalid:
+        break;
+      case Idna::contextj:
+        if (!context_j(l, i)) return false;
+        break;
+      case Idna::contexto:
+        if (!context_o(l, i)) return false;
+        break;
+      case Idna::disallowed:
+        return false;
     }
   }
   // 4.2.3.2 a label must not begin with a combining mark
@@ -271,22 +277,42 @@ bool satisfies_bidi_rule(const Label& l) {
     bool en = false, an = false;
     for (size_t i = 0; i < l.size; ++i) {
       switch (bidi_at(l, i)) {
-        case Bidi::R: case Bidi::AL: case Bidi::ES: case Bidi::CS: case Bidi::ET:
-        case Bidi::ON: case Bidi::BN: case Bidi::NSM: break;
-        case Bidi::EN: en = true; break;
-        case Bidi::AN: an = true; break;
-        default: return false;  // rule 2
+        case Bidi::R:
+        case Bidi::AL:
+        case Bidi::ES:
+        case Bidi::CS:
+        case Bidi::ET:
+        case Bidi::ON:
+        case Bidi::BN:
+        case Bidi::NSM:
+          break;
+        case Bidi::EN:
+          en = true;
+          break;
+        case Bidi::AN:
+          an = true;
+          break;
+        default:
+          return false;  // rule 2
       }
     }
-    if (en && an) return false;  // rule 4
+    if (en && an) return false;                                                      // rule 4
     return end == Bidi::R || end == Bidi::AL || end == Bidi::EN || end == Bidi::AN;  // rule 3
   }
   if (first != Bidi::L) return false;  // rule 1
   for (size_t i = 0; i < l.size; ++i) {
     switch (bidi_at(l, i)) {
-      case Bidi::L: case Bidi::EN: case Bidi::ES: case Bidi::CS: case Bidi::ET:
-      case Bidi::ON: case Bidi::BN: case Bidi::NSM: break;
-      default: return false;  // rule 5
+      case Bidi::L:
+      case Bidi::EN:
+      case Bidi::ES:
+      case Bidi::CS:
+      case Bidi::ET:
+      case Bidi::ON:
+      case Bidi::BN:
+      case Bidi::NSM:
+        break;
+      default:
+        return false;  // rule 5
     }
   }
   return end == Bidi::L || end == Bidi::EN;  // rule 6
@@ -324,7 +350,8 @@ bool check_label(const Label& l, bool require_nfc, size_t& ascii_len) {
   if (!punycode_decode(encoded, decoded) || !is_valid_u_label(decoded, true)) return false;
   if (!punycode_encode(decoded, buf, sizeof(buf), n) || n != encoded.size()) return false;
   for (size_t i = 0; i < n; ++i) {
-    if (ascii_lower(static_cast<uint8_t>(buf[i])) != ascii_lower(static_cast<uint8_t>(encoded[i]))) {
+    if (ascii_lower(static_cast<uint8_t>(buf[i])) !=
+        ascii_lower(static_cast<uint8_t>(encoded[i]))) {
       return false;
     }
   }
@@ -351,7 +378,10 @@ bool read_label(std::string_view s, size_t& i, Label& l, bool& at_separator) {
   while (i < s.size()) {
     uint32_t c;
     if (!next_code_point(s, i, c)) return false;
-    if (is_label_separator(c)) { at_separator = true; return true; }
+    if (is_label_separator(c)) {
+      at_separator = true;
+      return true;
+    }
     if (!l.push(c)) return false;
   }
   return true;
@@ -362,14 +392,28 @@ bool read_label(std::string_view s, size_t& i, Label& l, bool& at_separator) {
 bool next_code_point(std::string_view s, size_t& i, uint32_t& out) {
   auto byte = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
   uint8_t b0 = byte(i);
-  if (b0 < 0x80) { out = b0; i += 1; return true; }
+  if (b0 < 0x80) {
+    out = b0;
+    i += 1;
+    return true;
+  }
   size_t len;
   uint32_t c;
   uint32_t min;
-  if ((b0 & 0xE0) == 0xC0) { len = 2; c = b0 & 0x1Fu; min = 0x80; }
-  else if ((b0 & 0xF0) == 0xE0) { len = 3; c = b0 & 0x0Fu; min = 0x800; }
-  else if ((b0 & 0xF8) == 0xF0) { len = 4; c = b0 & 0x07u; min = 0x10000; }
-  else return false;
+  if ((b0 & 0xE0) == 0xC0) {
+    len = 2;
+    c = b0 & 0x1Fu;
+    min = 0x80;
+  } else if ((b0 & 0xF0) == 0xE0) {
+    len = 3;
+    c = b0 & 0x0Fu;
+    min = 0x800;
+  } else if ((b0 & 0xF8) == 0xF0) {
+    len = 4;
+    c = b0 & 0x07u;
+    min = 0x10000;
+  } else
+    return false;
   if (s.size() - i < len) return false;
   for (size_t k = 1; k < len; ++k) {
     uint8_t b = byte(i + k);

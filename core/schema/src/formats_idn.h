@@ -19,7 +19,29 @@ bool has_composition(uint32_t first, uint32_t second);
 
 enum class Idna : uint8_t { disallowed = 0, pvalid = 1, contextj = 2, contexto = 3 };
 enum class Bidi : uint8_t {
-  L, R, AL, EN, ES, ET, AN, CS, NSM, BN, B, S, WS, ON, LRE, LRO, RLE, RLO, PDF, LRI, RLI, FSI, PDI
+  L,
+  R,
+  AL,
+  EN,
+  ES,
+  ET,
+  AN,
+  CS,
+  NSM,
+  BN,
+  B,
+  S,
+  WS,
+  ON,
+  LRE,
+  LRO,
+  RLE,
+  RLO,
+  PDF,
+  LRI,
+  RLI,
+  FSI,
+  PDI
 };
 enum class Joining : uint8_t { U, C, D, L, R, T };
 enum class Script : uint8_t { other, greek, hebrew, hiragana, katakana, han };

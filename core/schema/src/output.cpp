@@ -28,8 +28,8 @@ std::optional<Dialect> dialect_from_name(std::string_view name) {
     std::string_view u = d.uri;
     std::string_view rest_u = u.substr(u.find("://"));
     size_t p = name.find("://");
-    if (p != std::string_view::npos && (name.substr(0, p) == "http" || name.substr(0, p) == "https") &&
-        name.substr(p) == rest_u) {
+    if (p != std::string_view::npos &&
+        (name.substr(0, p) == "http" || name.substr(0, p) == "https") && name.substr(p) == rest_u) {
       return d.dialect;
     }
   }

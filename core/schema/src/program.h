@@ -20,43 +20,56 @@ struct Node;
 
 enum class Op : uint8_t {
   // in-place applicators
-  ref,           // child
-  dynamic_ref,   // child (static target) + name; dynamic when `flag`
-  recursive_ref, // child (static target); dynamic when `flag`
-  all_of,        // children
-  any_of,        // children
-  one_of,        // children
-  not_,          // child
-  if_then_else,  // child (if), child2 (then, may be null), child3 (else, may be null)
+  ref,                // child
+  dynamic_ref,        // child (static target) + name; dynamic when `flag`
+  recursive_ref,      // child (static target); dynamic when `flag`
+  all_of,             // children
+  any_of,             // children
+  one_of,             // children
+  not_,               // child
+  if_then_else,       // child (if), child2 (then, may be null), child3 (else, may be null)
   dependent_schemas,  // names[i] -> children[i]
   // object applicators
-  properties,         // props: names/children + patterns + additional (one combined op)
-  property_names,     // child
+  properties,              // props: names/children + patterns + additional (one combined op)
+  property_names,          // child
   unevaluated_properties,  // child
   // array applicators
-  items,          // children (prefix) + child (rest, may be null); names "prefixItems"/"items"/"additionalItems"
-  contains,       // child, min/max counts
+  items,              // children (prefix) + child (rest, may be null); names
+                      // "prefixItems"/"items"/"additionalItems"
+  contains,           // child, min/max counts
   unevaluated_items,  // child
   // assertions
-  type,           // type_mask
-  enum_,          // values
-  const_,         // values[0]
-  multiple_of,    // number
-  maximum, exclusive_maximum, minimum, exclusive_minimum,  // number
-  max_length, min_length,  // count
-  pattern,        // regex
-  max_items, min_items,    // count
+  type,         // type_mask
+  enum_,        // values
+  const_,       // values[0]
+  multiple_of,  // number
+  maximum,
+  exclusive_maximum,
+  minimum,
+  exclusive_minimum,  // number
+  max_length,
+  min_length,  // count
+  pattern,     // regex
+  max_items,
+  min_items,  // count
   unique_items,
-  max_properties, min_properties,  // count
-  required,       // names
+  max_properties,
+  min_properties,      // count
+  required,            // names
   dependent_required,  // names[i] -> deps[i]
-  format,         // format_check
-  content,        // draft-07 contentEncoding (flag: base64) / contentMediaType (all_strings: JSON)
+  format,              // format_check
+  content,  // draft-07 contentEncoding (flag: base64) / contentMediaType (all_strings: JSON)
 };
 
 // Bits of Keyword::type_mask, one per JSON Schema type name.
 enum TypeBit : uint8_t {
-  kNull = 1, kBoolean = 2, kObject = 4, kArray = 8, kNumber = 16, kString = 32, kInteger = 64,
+  kNull = 1,
+  kBoolean = 2,
+  kObject = 4,
+  kArray = 8,
+  kNumber = 16,
+  kString = 32,
+  kInteger = 64,
 };
 
 struct PatternChild {
@@ -67,9 +80,9 @@ struct PatternChild {
 
 struct Keyword {
   Op op;
-  bool flag = false;             // dynamic_ref/recursive_ref: resolve dynamically; items: has prefix
-  std::string name;              // keyword as written ("minimum", "$ref", "prefixItems")
-  std::string abs_location;      // absoluteKeywordLocation of this keyword
+  bool flag = false;         // dynamic_ref/recursive_ref: resolve dynamically; items: has prefix
+  std::string name;          // keyword as written ("minimum", "$ref", "prefixItems")
+  std::string abs_location;  // absoluteKeywordLocation of this keyword
   const Node* child = nullptr;
   const Node* child2 = nullptr;
   const Node* child3 = nullptr;
@@ -77,9 +90,9 @@ struct Keyword {
   std::vector<std::string> names;
   std::vector<std::vector<std::string>> deps;
   std::vector<json::Value> values;  // enum/const values; numeric limit in values[0]
-  json::Value number;            // numeric limit / divisor
+  json::Value number;               // numeric limit / divisor
   uint64_t count = 0;
-  uint64_t count2 = 0;           // contains: max (UINT64_MAX = none)
+  uint64_t count2 = 0;  // contains: max (UINT64_MAX = none)
   uint8_t type_mask = 0;
   FormatCheck format_check = nullptr;
   std::unique_ptr<regex::Regex> regex;
@@ -87,18 +100,19 @@ struct Keyword {
   std::vector<PatternChild> patterns;
   const Node* additional = nullptr;
   std::string additional_abs_location, patterns_abs_location;
-  std::string rest_name;  // items op: name of the keyword applying to the rest ("items"/"additionalItems")
+  std::string
+      rest_name;  // items op: name of the keyword applying to the rest ("items"/"additionalItems")
   std::string rest_abs_location;
   std::string child2_abs, child3_abs;  // if_then_else: locations of then/else
-  bool all_strings = false;  // enum of strings only: fast path
+  bool all_strings = false;            // enum of strings only: fast path
 };
 
 struct Node {
-  bool is_bool = false;    // boolean schema
+  bool is_bool = false;  // boolean schema
   bool bool_value = true;
   bool tracks_annotations = false;  // has unevaluatedProperties/unevaluatedItems
-  uint32_t resource = 0;    // index into Program::resources
-  std::string abs_location; // canonical URI of this subschema: "base#/pointer"
+  uint32_t resource = 0;            // index into Program::resources
+  std::string abs_location;         // canonical URI of this subschema: "base#/pointer"
   std::vector<Keyword> keywords;
 };
 
@@ -112,7 +126,7 @@ struct Program {
   const Node* root = nullptr;
   Dialect dialect = Dialect::draft2020_12;
   uint64_t regex_step_budget = 1'000'000;
-  std::deque<Node> nodes;               // stable addresses
+  std::deque<Node> nodes;  // stable addresses
   std::vector<ResourceInfo> resources;
   std::vector<std::shared_ptr<json::Document>> documents;  // keep schema Values alive
 };

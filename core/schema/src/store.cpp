@@ -37,8 +37,8 @@ uint16_t default_vocab(Dialect d) {
   return kVocabAll;
 }
 
-bool SchemaStore::dialect_for(const std::string& schema_uri, Dialect* dialect, uint16_t* vocab, std::string* why,
-                              int depth) {
+bool SchemaStore::dialect_for(const std::string& schema_uri, Dialect* dialect, uint16_t* vocab,
+                              std::string* why, int depth) {
   if (auto d = dialect_from_name(schema_uri)) {
     *dialect = *d;
     *vocab = default_vocab(*d);
@@ -52,7 +52,8 @@ bool SchemaStore::dialect_for(const std::string& schema_uri, Dialect* dialect, u
   std::string inner_why;
   const Resource* meta = find_resource(uri, &inner_why);
   if (!meta) {
-    *why = "unknown $schema \"" + schema_uri + "\": not a built-in metaschema and not resolvable (" + inner_why + ")";
+    *why = "unknown $schema \"" + schema_uri +
+           "\": not a built-in metaschema and not resolvable (" + inner_why + ")";
     return false;
   }
   const json::Value* parent = member(meta->root, "$schema");
@@ -70,16 +71,25 @@ bool SchemaStore::dialect_for(const std::string& schema_uri, Dialect* dialect, u
         return k.size() >= suffix.size() && k.substr(k.size() - suffix.size()) == suffix &&
                k.find("json-schema.org/draft/") != std::string_view::npos;
       };
-      if (ends("/vocab/core")) bits |= kVocabCore;
-      else if (ends("/vocab/applicator")) bits |= kVocabApplicator | (*dialect == Dialect::draft2019_09 ? kVocabUnevaluated : 0);
-      else if (ends("/vocab/unevaluated")) bits |= kVocabUnevaluated;
-      else if (ends("/vocab/validation")) bits |= kVocabValidation;
-      else if (ends("/vocab/meta-data")) bits |= kVocabMetaData;
-      else if (ends("/vocab/format-annotation") || ends("/vocab/format")) bits |= kVocabFormatAnnotation;
-      else if (ends("/vocab/format-assertion")) bits |= kVocabFormatAssertion;
-      else if (ends("/vocab/content")) bits |= kVocabContent;
+      if (ends("/vocab/core"))
+        bits |= kVocabCore;
+      else if (ends("/vocab/applicator"))
+        bits |= kVocabApplicator | (*dialect == Dialect::draft2019_09 ? kVocabUnevaluated : 0);
+      else if (ends("/vocab/unevaluated"))
+        bits |= kVocabUnevaluated;
+      else if (ends("/vocab/validation"))
+        bits |= kVocabValidation;
+      else if (ends("/vocab/meta-data"))
+        bits |= kVocabMetaData;
+      else if (ends("/vocab/format-annotation") || ends("/vocab/format"))
+        bits |= kVocabFormatAnnotation;
+      else if (ends("/vocab/format-assertion"))
+        bits |= kVocabFormatAssertion;
+      else if (ends("/vocab/content"))
+        bits |= kVocabContent;
       else if (m->value.is_bool() && m->value.as_bool()) {
-        *why = "metaschema \"" + schema_uri + "\" requires unknown vocabulary \"" + std::string(k) + "\"";
+        *why = "metaschema \"" + schema_uri + "\" requires unknown vocabulary \"" + std::string(k) +
+               "\"";
         return false;
       }
     }
@@ -88,7 +98,8 @@ bool SchemaStore::dialect_for(const std::string& schema_uri, Dialect* dialect, u
   return true;
 }
 
-Result<const json::Value*, CompileError> SchemaStore::load_text(std::string_view text, const std::string& uri,
+Result<const json::Value*, CompileError> SchemaStore::load_text(std::string_view text,
+                                                                const std::string& uri,
                                                                 Dialect dialect) {
   auto doc = std::make_shared<json::Document>();
   json::ParseOptions popts;
@@ -119,7 +130,8 @@ Result<const json::Value*, CompileError> SchemaStore::load_text(std::string_view
   return root;
 }
 
-Result<const json::Value*, CompileError> SchemaStore::add_document(std::string_view text, const std::string& uri) {
+Result<const json::Value*, CompileError> SchemaStore::add_document(std::string_view text,
+                                                                   const std::string& uri) {
   return load_text(text, uri, options_.default_dialect);
 }
 
@@ -144,13 +156,15 @@ void SchemaStore::walk(const json::Value* v, SchemaLocation loc, const json::Val
       if (v != doc_root) {
         if (const json::Value* s = member(v, "$schema"); s && s->is_string() && !legacy) {
           std::string why;
-          if (!dialect_for(std::string(s->as_string()), &loc.dialect, &loc.vocab, &why)) pending_error_ = why;
+          if (!dialect_for(std::string(s->as_string()), &loc.dialect, &loc.vocab, &why))
+            pending_error_ = why;
         }
       }
       loc.base = new_base;
       loc.pointer.clear();
       resources_[new_base] = Resource{new_base, v};
-      if (legacy && !parts.fragment.empty()) anchors_[{new_base, std::string(parts.fragment)}] = Anchor{v, false};
+      if (legacy && !parts.fragment.empty())
+        anchors_[{new_base, std::string(parts.fragment)}] = Anchor{v, false};
     }
   }
   if (!legacy) {
@@ -187,17 +201,20 @@ void SchemaStore::walk(const json::Value* v, SchemaLocation loc, const json::Val
   for (auto m = v->begin_members(); m != v->end_members(); ++m) {
     std::string_view k = m->key;
     const json::Value* c = &m->value;
-    if (k == "additionalItems" || k == "additionalProperties" || k == "not" || k == "propertyNames" ||
-        k == "contains" || k == "if" || k == "then" || k == "else" || k == "unevaluatedItems" ||
-        k == "unevaluatedProperties" || k == "contentSchema" || (k == "items" && !c->is_array())) {
+    if (k == "additionalItems" || k == "additionalProperties" || k == "not" ||
+        k == "propertyNames" || k == "contains" || k == "if" || k == "then" || k == "else" ||
+        k == "unevaluatedItems" || k == "unevaluatedProperties" || k == "contentSchema" ||
+        (k == "items" && !c->is_array())) {
       child(c, k);
-    } else if (k == "allOf" || k == "anyOf" || k == "oneOf" || k == "prefixItems" || (k == "items" && c->is_array())) {
+    } else if (k == "allOf" || k == "anyOf" || k == "oneOf" || k == "prefixItems" ||
+               (k == "items" && c->is_array())) {
       if (!c->is_array()) continue;
       for (uint32_t i = 0; i < c->size(); ++i) child2(&(*c)[i], k, std::to_string(i));
-    } else if (k == "properties" || k == "patternProperties" || k == "$defs" || k == "definitions" ||
-               k == "dependentSchemas" || k == "dependencies") {
+    } else if (k == "properties" || k == "patternProperties" || k == "$defs" ||
+               k == "definitions" || k == "dependentSchemas" || k == "dependencies") {
       if (!c->is_object()) continue;
-      for (auto cm = c->begin_members(); cm != c->end_members(); ++cm) child2(&cm->value, k, cm->key);
+      for (auto cm = c->begin_members(); cm != c->end_members(); ++cm)
+        child2(&cm->value, k, cm->key);
     }
   }
 }
@@ -215,8 +232,10 @@ const Resource* SchemaStore::find_resource(const std::string& uri_in, std::strin
     std::string_view eu = e.uri;
     bool same = eu == uri;
     // Accept the http/https variant of the same metaschema URI.
-    if (!same && uri.rfind("http://", 0) == 0 && eu.rfind("https://", 0) == 0) same = eu.substr(8) == std::string_view(uri).substr(7);
-    if (!same && uri.rfind("https://", 0) == 0 && eu.rfind("http://", 0) == 0) same = eu.substr(7) == std::string_view(uri).substr(8);
+    if (!same && uri.rfind("http://", 0) == 0 && eu.rfind("https://", 0) == 0)
+      same = eu.substr(8) == std::string_view(uri).substr(7);
+    if (!same && uri.rfind("https://", 0) == 0 && eu.rfind("http://", 0) == 0)
+      same = eu.substr(7) == std::string_view(uri).substr(8);
     if (same) {
       auto r = load_text(e.json, uri, Dialect::draft2020_12);
       if (!r) {
@@ -239,7 +258,8 @@ const Resource* SchemaStore::find_resource(const std::string& uri_in, std::strin
     path += rest;
     std::string text;
     if (!read_file(path, text)) {
-      *why = "\"" + uri + "\" maps to file \"" + path + "\" (ref map " + map.prefix + "), which cannot be read";
+      *why = "\"" + uri + "\" maps to file \"" + path + "\" (ref map " + map.prefix +
+             "), which cannot be read";
       return nullptr;
     }
     auto r = load_text(text, uri, options_.default_dialect);
@@ -263,11 +283,14 @@ const Resource* SchemaStore::find_resource(const std::string& uri_in, std::strin
       return &resources_[uri];
     }
   }
-  *why = "\"" + uri + "\" is not a known schema (remote references are resolved only through ref maps or added schemas)";
+  *why = "\"" + uri +
+         "\" is not a known schema (remote references are resolved only through ref maps or added "
+         "schemas)";
   return nullptr;
 }
 
-const Anchor* SchemaStore::find_anchor(const std::string& resource_uri, const std::string& name) const {
+const Anchor* SchemaStore::find_anchor(const std::string& resource_uri,
+                                       const std::string& name) const {
   auto it = anchors_.find({resource_uri, name});
   return it == anchors_.end() ? nullptr : &it->second;
 }
@@ -286,7 +309,8 @@ bool SchemaStore::has_recursive_anchor(const json::Value* resource_root) const {
   return recursive_anchor_.count(resource_root) != 0;
 }
 
-const json::Value* SchemaStore::resolve(const std::string& absolute_ref, std::string* why, bool* is_dynamic_anchor) {
+const json::Value* SchemaStore::resolve(const std::string& absolute_ref, std::string* why,
+                                        bool* is_dynamic_anchor) {
   UriParts parts = split_fragment(absolute_ref);
   std::string base(parts.without_fragment);
   const Resource* res = find_resource(base, why);
@@ -301,13 +325,15 @@ const json::Value* SchemaStore::resolve(const std::string& absolute_ref, std::st
     }
     const json::Value* cur = res->root;
     const SchemaLocation* root_loc = location(res->root);
-    SchemaLocation loc = root_loc ? *root_loc : SchemaLocation{res->uri, "", options_.default_dialect, kVocabAll};
+    SchemaLocation loc =
+        root_loc ? *root_loc : SchemaLocation{res->uri, "", options_.default_dialect, kVocabAll};
     for (const std::string& t : tokens) {
       const json::Value* next = nullptr;
       if (cur->is_object()) {
         next = cur->find(t);
       } else if (cur->is_array() && !t.empty() && t.size() < 10 &&
-                 t.find_first_not_of("0123456789") == std::string::npos && (t == "0" || t[0] != '0')) {
+                 t.find_first_not_of("0123456789") == std::string::npos &&
+                 (t == "0" || t[0] != '0')) {
         size_t idx = std::stoul(t);
         if (idx < cur->size()) next = &(*cur)[static_cast<uint32_t>(idx)];
       }
@@ -316,8 +342,10 @@ const json::Value* SchemaStore::resolve(const std::string& absolute_ref, std::st
         return nullptr;
       }
       cur = next;
-      if (const SchemaLocation* l = location(cur)) loc = *l;
-      else append_pointer_token(loc.pointer, t);
+      if (const SchemaLocation* l = location(cur))
+        loc = *l;
+      else
+        append_pointer_token(loc.pointer, t);
     }
     if (!is_schema_value(cur)) {
       *why = "\"" + absolute_ref + "\" does not point to a schema (object or boolean)";

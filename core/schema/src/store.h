@@ -54,14 +54,16 @@ class SchemaStore {
   CompileOptions& options() { return options_; }
 
   // Parses `text` and indexes it under `uri` (and under any $id it declares).
-  Result<const json::Value*, CompileError> add_document(std::string_view text, const std::string& uri);
+  Result<const json::Value*, CompileError> add_document(std::string_view text,
+                                                        const std::string& uri);
 
   // A resource by absolute URI without fragment; loads embedded metaschemas and ref-mapped
   // files on first use. nullptr (and *why set) when it cannot be found.
   const Resource* find_resource(const std::string& uri, std::string* why);
 
   // Resolves `ref` (already made absolute, fragment included) to a subschema value.
-  const json::Value* resolve(const std::string& absolute_ref, std::string* why, bool* is_dynamic_anchor = nullptr);
+  const json::Value* resolve(const std::string& absolute_ref, std::string* why,
+                             bool* is_dynamic_anchor = nullptr);
 
   // The location of an indexed subschema, or nullptr.
   const SchemaLocation* location(const json::Value* v) const {
@@ -73,18 +75,21 @@ class SchemaStore {
 
   const Anchor* find_anchor(const std::string& resource_uri, const std::string& name) const;
   // All dynamic anchors declared in a resource.
-  std::vector<std::pair<std::string, const json::Value*>> dynamic_anchors(const std::string& resource_uri) const;
+  std::vector<std::pair<std::string, const json::Value*>> dynamic_anchors(
+      const std::string& resource_uri) const;
   bool has_recursive_anchor(const json::Value* resource_root) const;
 
   const std::vector<std::shared_ptr<json::Document>>& documents() const { return documents_; }
 
   // Dialect and vocabularies named by a `$schema` URI (built in, or a custom metaschema
   // that is resolvable). False with *why set when unknown.
-  bool dialect_for(const std::string& schema_uri, Dialect* dialect, uint16_t* vocab, std::string* why, int depth = 0);
+  bool dialect_for(const std::string& schema_uri, Dialect* dialect, uint16_t* vocab,
+                   std::string* why, int depth = 0);
 
  private:
   void walk(const json::Value* v, SchemaLocation loc, const json::Value* doc_root);
-  Result<const json::Value*, CompileError> load_text(std::string_view text, const std::string& uri, Dialect dialect);
+  Result<const json::Value*, CompileError> load_text(std::string_view text, const std::string& uri,
+                                                     Dialect dialect);
 
   CompileOptions options_;
   std::vector<std::shared_ptr<json::Document>> documents_;

@@ -15,11 +15,15 @@ Components parse(std::string_view u) {
   size_t i = 0;
   // scheme
   size_t colon = u.find(':');
-  if (colon != std::string_view::npos && colon > 0 && std::isalpha(static_cast<unsigned char>(u[0]))) {
+  if (colon != std::string_view::npos && colon > 0 &&
+      std::isalpha(static_cast<unsigned char>(u[0]))) {
     bool ok = true;
     for (size_t k = 0; k < colon; ++k) {
       char ch = u[k];
-      if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '+' || ch == '-' || ch == '.')) { ok = false; break; }
+      if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '+' || ch == '-' || ch == '.')) {
+        ok = false;
+        break;
+      }
     }
     size_t slash = u.find_first_of("/?#");
     if (ok && (slash == std::string_view::npos || colon < slash)) {
@@ -56,15 +60,20 @@ Components parse(std::string_view u) {
 std::string remove_dot_segments(std::string_view in) {
   std::string input(in), out;
   while (!input.empty()) {
-    if (input.rfind("../", 0) == 0) input.erase(0, 3);
-    else if (input.rfind("./", 0) == 0) input.erase(0, 2);
-    else if (input.rfind("/./", 0) == 0) input.erase(0, 2);
-    else if (input == "/.") input = "/";
+    if (input.rfind("../", 0) == 0)
+      input.erase(0, 3);
+    else if (input.rfind("./", 0) == 0)
+      input.erase(0, 2);
+    else if (input.rfind("/./", 0) == 0)
+      input.erase(0, 2);
+    else if (input == "/.")
+      input = "/";
     else if (input.rfind("/../", 0) == 0 || input == "/..") {
       input = input == "/.." ? std::string("/") : input.substr(3);
       size_t p = out.rfind('/');
       out.erase(p == std::string::npos ? 0 : p);
-    } else if (input == "." || input == "..") input.clear();
+    } else if (input == "." || input == "..")
+      input.clear();
     else {
       size_t start = input[0] == '/' ? 1 : 0;
       size_t p = input.find('/', start);
@@ -76,15 +85,27 @@ std::string remove_dot_segments(std::string_view in) {
   return out;
 }
 
-std::string recompose(std::string_view scheme, bool has_scheme, std::string_view authority, bool has_authority,
-                      std::string_view path, std::string_view query, bool has_query, std::string_view fragment,
-                      bool has_fragment) {
+std::string recompose(std::string_view scheme, bool has_scheme, std::string_view authority,
+                      bool has_authority, std::string_view path, std::string_view query,
+                      bool has_query, std::string_view fragment, bool has_fragment) {
   std::string r;
-  if (has_scheme) { r.append(scheme); r.push_back(':'); }
-  if (has_authority) { r.append("//"); r.append(authority); }
+  if (has_scheme) {
+    r.append(scheme);
+    r.push_back(':');
+  }
+  if (has_authority) {
+    r.append("//");
+    r.append(authority);
+  }
   r.append(path);
-  if (has_query) { r.push_back('?'); r.append(query); }
-  if (has_fragment) { r.push_back('#'); r.append(fragment); }
+  if (has_query) {
+    r.push_back('?');
+    r.append(query);
+  }
+  if (has_fragment) {
+    r.push_back('#');
+    r.append(fragment);
+  }
   return r;
 }
 
@@ -95,13 +116,13 @@ bool has_scheme(std::string_view uri) { return parse(uri).has_scheme; }
 std::string resolve_uri(std::string_view base, std::string_view ref) {
   Components r = parse(ref);
   if (r.has_scheme) {
-    return recompose(r.scheme, true, r.authority, r.has_authority, remove_dot_segments(r.path), r.query,
-                     r.has_query, r.fragment, r.has_fragment);
+    return recompose(r.scheme, true, r.authority, r.has_authority, remove_dot_segments(r.path),
+                     r.query, r.has_query, r.fragment, r.has_fragment);
   }
   Components b = parse(base);
   if (r.has_authority) {
-    return recompose(b.scheme, b.has_scheme, r.authority, true, remove_dot_segments(r.path), r.query, r.has_query,
-                     r.fragment, r.has_fragment);
+    return recompose(b.scheme, b.has_scheme, r.authority, true, remove_dot_segments(r.path),
+                     r.query, r.has_query, r.fragment, r.has_fragment);
   }
   std::string path;
   std::string_view query;
@@ -120,16 +141,18 @@ std::string resolve_uri(std::string_view base, std::string_view ref) {
       } else {
         size_t p = b.path.rfind('/');
         // URNs and other opaque bases have no hierarchy to merge into.
-        if (p == std::string_view::npos) merged = std::string(r.path);
-        else merged = std::string(b.path.substr(0, p + 1)) + std::string(r.path);
+        if (p == std::string_view::npos)
+          merged = std::string(r.path);
+        else
+          merged = std::string(b.path.substr(0, p + 1)) + std::string(r.path);
       }
       path = remove_dot_segments(merged);
     }
     query = r.query;
     has_query = r.has_query;
   }
-  return recompose(b.scheme, b.has_scheme, b.authority, b.has_authority, path, query, has_query, r.fragment,
-                   r.has_fragment);
+  return recompose(b.scheme, b.has_scheme, b.authority, b.has_authority, path, query, has_query,
+                   r.fragment, r.has_fragment);
 }
 
 UriParts split_fragment(std::string_view uri) {
@@ -173,9 +196,12 @@ bool parse_json_pointer(std::string_view pointer, std::vector<std::string>& toke
     for (size_t k = i; k < end; ++k) {
       if (pointer[k] == '~') {
         if (k + 1 >= end) return false;
-        if (pointer[k + 1] == '0') tok.push_back('~');
-        else if (pointer[k + 1] == '1') tok.push_back('/');
-        else return false;
+        if (pointer[k + 1] == '0')
+          tok.push_back('~');
+        else if (pointer[k + 1] == '1')
+          tok.push_back('/');
+        else
+          return false;
         ++k;
       } else {
         tok.push_back(pointer[k]);
@@ -191,9 +217,12 @@ bool parse_json_pointer(std::string_view pointer, std::vector<std::string>& toke
 void append_pointer_token(std::string& out, std::string_view token) {
   out.push_back('/');
   for (char c : token) {
-    if (c == '~') out.append("~0");
-    else if (c == '/') out.append("~1");
-    else out.push_back(c);
+    if (c == '~')
+      out.append("~0");
+    else if (c == '/')
+      out.append("~1");
+    else
+      out.push_back(c);
   }
 }
 
@@ -202,8 +231,9 @@ std::string encode_fragment(std::string_view pointer) {
   std::string out;
   out.reserve(pointer.size());
   for (unsigned char c : pointer) {
-    bool keep = std::isalnum(c) || std::string_view("-._~!$&'()*+,;=:@/?").find(static_cast<char>(c)) !=
-                                       std::string_view::npos;
+    bool keep =
+        std::isalnum(c) || std::string_view("-._~!$&'()*+,;=:@/?").find(static_cast<char>(c)) !=
+                               std::string_view::npos;
     if (keep) {
       out.push_back(static_cast<char>(c));
     } else {

@@ -1,6 +1,8 @@
 // Tests of the `format` checkers (core/schema/src/formats*.cpp): named cases for the tricky
 // corners of each RFC, then every optional/format file of the official JSON Schema Test Suite
 // whose schema is just {"format": X}, for draft4 through draft2020-12.
+#include "../src/formats.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -14,13 +16,12 @@
 #include <string_view>
 #include <vector>
 
-#include "../src/formats.h"
 #include "hotpath/json.h"
 
 namespace {
 
-using hotpath::schema::internal::FormatCheck;
 using hotpath::schema::internal::find_format;
+using hotpath::schema::internal::FormatCheck;
 
 bool valid(std::string_view format, std::string_view value) {
   FormatCheck check = find_format(format);
@@ -49,13 +50,13 @@ TEST(Formats, date_time_requires_offset_and_checks_calendar) {
 TEST(Formats, leap_second_only_at_2359_utc) {
   EXPECT_TRUE(valid("time", "23:59:60Z"));
   EXPECT_TRUE(valid("time", "15:59:60-08:00"));
-  EXPECT_TRUE(valid("time", "01:29:60+01:30"));   // previous day 23:59 UTC
+  EXPECT_TRUE(valid("time", "01:29:60+01:30"));  // previous day 23:59 UTC
   EXPECT_TRUE(valid("time", "00:29:60-23:30"));
   EXPECT_FALSE(valid("time", "23:59:60+01:00"));
   EXPECT_FALSE(valid("time", "23:58:60Z"));
   EXPECT_TRUE(valid("date-time", "1998-12-31T23:59:60Z"));
   EXPECT_FALSE(valid("date-time", "1998-12-31T22:59:60Z"));
-  EXPECT_FALSE(valid("time", "12:00:00"));         // offset required
+  EXPECT_FALSE(valid("time", "12:00:00"));  // offset required
   EXPECT_FALSE(valid("time", "01:02:03+24:00"));
 }
 
@@ -73,8 +74,8 @@ TEST(Formats, duration_follows_rfc3339_appendix_a) {
   EXPECT_TRUE(valid("duration", "P2W"));
   EXPECT_TRUE(valid("duration", "PT36H"));
   EXPECT_TRUE(valid("duration", "P1M2D"));
-  EXPECT_FALSE(valid("duration", "P1Y2D"));    // skips the month
-  EXPECT_FALSE(valid("duration", "PT1H2S"));   // skips the minute
+  EXPECT_FALSE(valid("duration", "P1Y2D"));   // skips the month
+  EXPECT_FALSE(valid("duration", "PT1H2S"));  // skips the minute
   EXPECT_FALSE(valid("duration", "P1D2T3H"));
   EXPECT_FALSE(valid("duration", "P1Y2W"));
   EXPECT_FALSE(valid("duration", "P1WT1H"));
@@ -119,7 +120,9 @@ TEST(Formats, email_quoted_local_parts_and_address_literals) {
   EXPECT_FALSE(valid("email", "test.@example.com"));
   EXPECT_FALSE(valid("email", "\xce\xb4@example.com"));  // non-ASCII needs idn-email
   EXPECT_TRUE(valid("idn-email", "\xce\xb4@example.com"));
-  EXPECT_FALSE(valid("idn-email", "user\xef\xbc\xa0" "example.com"));  // U+FF20 is not "@"
+  EXPECT_FALSE(valid("idn-email",
+                     "user\xef\xbc\xa0"
+                     "example.com"));  // U+FF20 is not "@"
   EXPECT_FALSE(valid("email", std::string(65, 'a') + "@example.com"));
 }
 
@@ -143,40 +146,49 @@ TEST(Formats, hostname_validates_a_labels_as_idna) {
   EXPECT_FALSE(valid("hostname", "xn--example-"));  // decodes to ASCII only
   EXPECT_FALSE(valid("hostname", "xn---9uc"));      // does not re-encode to itself
   EXPECT_FALSE(valid("hostname", "xn--07jt112bpxg.xn--9t4b11yi5a"));  // U+302E
-  EXPECT_FALSE(valid("hostname", "\xe2\x84\xaa" "elvin.example.com"));  // KELVIN SIGN
+  EXPECT_FALSE(valid("hostname",
+                     "\xe2\x84\xaa"
+                     "elvin.example.com"));  // KELVIN SIGN
 }
 
 TEST(Formats, idn_hostname_code_point_properties) {
-  EXPECT_TRUE(valid("idn-hostname", "\xec\x8b\xa4\xeb\xa1\x80.\xed\x85\x8c\xec\x8a\xa4\xed\x8a\xb8"));
-  EXPECT_TRUE(valid("idn-hostname", "\xc3\x9f\xcf\x82"));     // ß ς: PVALID exceptions
-  EXPECT_FALSE(valid("idn-hostname", "\xd9\x80\xdf\xba"));    // U+0640 U+07FA: DISALLOWED
-  EXPECT_FALSE(valid("idn-hostname", "\xc3\x84rger"));        // uppercase Ä is unstable
-  EXPECT_FALSE(valid("idn-hostname", "a\xe2\x80\x8b" "b"));   // ZERO WIDTH SPACE
-  EXPECT_FALSE(valid("idn-hostname", "\xcc\x80hello"));       // leading combining mark
+  EXPECT_TRUE(
+      valid("idn-hostname", "\xec\x8b\xa4\xeb\xa1\x80.\xed\x85\x8c\xec\x8a\xa4\xed\x8a\xb8"));
+  EXPECT_TRUE(valid("idn-hostname", "\xc3\x9f\xcf\x82"));   // ß ς: PVALID exceptions
+  EXPECT_FALSE(valid("idn-hostname", "\xd9\x80\xdf\xba"));  // U+0640 U+07FA: DISALLOWED
+  EXPECT_FALSE(valid("idn-hostname", "\xc3\x84rger"));      // uppercase Ä is unstable
+  EXPECT_FALSE(valid("idn-hostname",
+                     "a\xe2\x80\x8b"
+                     "b"));                                         // ZERO WIDTH SPACE
+  EXPECT_FALSE(valid("idn-hostname", "\xcc\x80hello"));             // leading combining mark
   EXPECT_FALSE(valid("idn-hostname", "\xe1\x84\x80\xe1\x85\xa1"));  // conjoining jamo
 }
 
 TEST(Formats, idn_hostname_contextual_rules) {
   EXPECT_TRUE(valid("idn-hostname", "l\xc2\xb7l"));
   EXPECT_FALSE(valid("idn-hostname", "a\xc2\xb7l"));
-  EXPECT_TRUE(valid("idn-hostname", "\xe0\xa4\x95\xe0\xa5\x8d\xe2\x80\x8d\xe0\xa4\xb7"));  // ZWJ after virama
+  EXPECT_TRUE(valid("idn-hostname",
+                    "\xe0\xa4\x95\xe0\xa5\x8d\xe2\x80\x8d\xe0\xa4\xb7"));  // ZWJ after virama
   EXPECT_FALSE(valid("idn-hostname", "\xe0\xa4\x95\xe2\x80\x8d\xe0\xa4\xb7"));
-  EXPECT_TRUE(valid("idn-hostname", "\xd8\xa8\xd9\x8a\xe2\x80\x8c\xd8\xa8\xd9\x8a"));  // ZWNJ joining
-  EXPECT_FALSE(valid("idn-hostname", "\xe3\x83\xbb"));   // KATAKANA MIDDLE DOT alone
+  EXPECT_TRUE(
+      valid("idn-hostname", "\xd8\xa8\xd9\x8a\xe2\x80\x8c\xd8\xa8\xd9\x8a"));  // ZWNJ joining
+  EXPECT_FALSE(valid("idn-hostname", "\xe3\x83\xbb"));  // KATAKANA MIDDLE DOT alone
   EXPECT_TRUE(valid("idn-hostname", "\xe3\x83\xbb\xe4\xb8\x88"));
   EXPECT_FALSE(valid("idn-hostname", "\xd8\xa8\xd9\xa0\xdb\xb0"));  // mixed Arabic digits
 }
 
 TEST(Formats, idn_hostname_bidi_rule_and_lengths) {
   EXPECT_TRUE(valid("idn-hostname", "\xd7\x90\xd7\xb3\xd7\x91"));
-  EXPECT_FALSE(valid("idn-hostname", "a\xd7\x90"));       // LTR label with an R letter
-  EXPECT_FALSE(valid("idn-hostname", "0a.\xd7\x90"));     // Bidi domain: labels start L/R/AL
+  EXPECT_FALSE(valid("idn-hostname", "a\xd7\x90"));    // LTR label with an R letter
+  EXPECT_FALSE(valid("idn-hostname", "0a.\xd7\x90"));  // Bidi domain: labels start L/R/AL
   EXPECT_TRUE(valid("idn-hostname", "a0.\xd7\x90"));
   EXPECT_FALSE(valid("idn-hostname", "xn--0ca24w"));
   std::string u;
   for (int k = 0; k < 60; ++k) u += "\xc3\xbc";  // 60 x ü: A-label longer than 63 octets
   EXPECT_FALSE(valid("idn-hostname", u));
-  EXPECT_TRUE(valid("idn-hostname", "a\xe3\x80\x82" "b"));  // U+3002 separates labels
+  EXPECT_TRUE(valid("idn-hostname",
+                    "a\xe3\x80\x82"
+                    "b"));  // U+3002 separates labels
   EXPECT_FALSE(valid("idn-hostname", "example\xef\xbd\xa1"));
   EXPECT_FALSE(valid("idn-hostname", "\xff"));  // malformed UTF-8
 }
@@ -200,7 +212,8 @@ TEST(Formats, uri_requires_scheme_and_checks_every_component) {
 }
 
 TEST(Formats, iri_allows_ucschar_and_private_use_only_in_query) {
-  EXPECT_TRUE(valid("iri", "http://\xc6\x92\xc3\xb8\xc3\xb8.\xc3\x9f\xc3\xa5r/?q=\xf3\xb0\x80\x80"));
+  EXPECT_TRUE(
+      valid("iri", "http://\xc6\x92\xc3\xb8\xc3\xb8.\xc3\x9f\xc3\xa5r/?q=\xf3\xb0\x80\x80"));
   EXPECT_FALSE(valid("iri", "http://example.com/\xf3\xb0\x80\x80"));  // U+F0000 in the path
   EXPECT_FALSE(valid("iri", "http://example.com/\xef\xbf\xbf"));      // U+FFFF
   EXPECT_FALSE(valid("iri", "\xc3\xa2\xcf\x80\xcf\x80"));
@@ -257,7 +270,8 @@ std::filesystem::path suite_dir() {
 
 TEST(FormatsSuite, official_optional_format_tests) {
   std::filesystem::path root = suite_dir() / "tests";
-  if (!std::filesystem::exists(root)) GTEST_SKIP() << "JSON Schema Test Suite not found at " << root;
+  if (!std::filesystem::exists(root))
+    GTEST_SKIP() << "JSON Schema Test Suite not found at " << root;
   const char* drafts[] = {"draft4", "draft6", "draft7", "draft2019-09", "draft2020-12"};
   int grand_passed = 0;
   int grand_failed = 0;
@@ -306,9 +320,8 @@ TEST(FormatsSuite, official_optional_format_tests) {
             ++failed;
             const hotpath::json::Value* desc = t->find("description");
             ADD_FAILURE() << "format/" << name << " (" << draft
-                          << "): " << (desc ? desc->as_string() : "") << ": \""
-                          << data->as_string() << "\" expected "
-                          << (expected->as_bool() ? "valid" : "invalid");
+                          << "): " << (desc ? desc->as_string() : "") << ": \"" << data->as_string()
+                          << "\" expected " << (expected->as_bool() ? "valid" : "invalid");
           }
         }
       }

@@ -19,10 +19,10 @@ std::string_view type_name(Type t);  // "null", "boolean", "number", "string", "
 // How a number's value is held. The source text (Value::number_text) is always kept and is
 // the exact value; the binary fields are a fast path.
 enum class NumberKind : uint8_t {
-  int64,   // integral and fits int64 (written without fraction/exponent): as_int64() is exact
-  uint64,  // integral and fits uint64 but not int64: as_uint64() is exact
-  float64, // has a fraction or exponent, or is too large for uint64; as_double() is the
-           // nearest double (may be +-inf for 1e400); use the text for exact work
+  int64,    // integral and fits int64 (written without fraction/exponent): as_int64() is exact
+  uint64,   // integral and fits uint64 but not int64: as_uint64() is exact
+  float64,  // has a fraction or exponent, or is too large for uint64; as_double() is the
+            // nearest double (may be +-inf for 1e400); use the text for exact work
 };
 
 struct Member;
@@ -43,7 +43,7 @@ class Value {
   NumberKind number_kind() const { return static_cast<NumberKind>(sub_); }
   int64_t as_int64() const { return n_.i; }
   uint64_t as_uint64() const { return n_.u; }
-  double as_double() const { return d_; }           // always set for numbers
+  double as_double() const { return d_; }                         // always set for numbers
   std::string_view number_text() const { return {p_.s, size_}; }  // exact JSON source text
   // True when the number's mathematical value is an integer (1.0, 1e3 and 1e400 are).
   bool is_integer() const;
@@ -59,7 +59,7 @@ class Value {
 
   // Objects: members in document order. Duplicate keys are kept as written.
   const Member* begin_members() const { return p_.members; }
-  inline const Member* end_members() const;  // defined after Member
+  inline const Member* end_members() const;       // defined after Member
   const Value* find(std::string_view key) const;  // last member with that key, or nullptr
 
   // Construction (used by the parser and by tests).
@@ -67,12 +67,26 @@ class Value {
   // by a struct copy cost a store-forwarding stall per value in the parser.)
   static Value null() { return Value(Type::null, 0, false, 0, nullptr, 0, 0); }
   static Value boolean(bool b) { return Value(Type::boolean, 0, b, 0, nullptr, 0, 0); }
-  static Value string(const char* s, uint32_t n) { return Value(Type::string, 0, false, n, s, 0, 0); }
+  static Value string(const char* s, uint32_t n) {
+    return Value(Type::string, 0, false, n, s, 0, 0);
+  }
   static Value number(NumberKind k, const char* text, uint32_t n, double d, int64_t i) {
     return Value(Type::number, static_cast<uint8_t>(k), false, n, text, d, i);
   }
-  static Value array(const Value* items, uint32_t n) { Value v; v.type_ = Type::array; v.p_.items = items; v.size_ = n; return v; }
-  static Value object(const Member* m, uint32_t n) { Value v; v.type_ = Type::object; v.p_.members = m; v.size_ = n; return v; }
+  static Value array(const Value* items, uint32_t n) {
+    Value v;
+    v.type_ = Type::array;
+    v.p_.items = items;
+    v.size_ = n;
+    return v;
+  }
+  static Value object(const Member* m, uint32_t n) {
+    Value v;
+    v.type_ = Type::object;
+    v.p_.members = m;
+    v.size_ = n;
+    return v;
+  }
 
   Value() = default;
 
@@ -84,10 +98,17 @@ class Value {
   uint8_t sub_ = 0;
   bool b_ = false;
   uint32_t size_ = 0;
-  union { const char* s; const Value* items; const Member* members; } p_{nullptr};
+  union {
+    const char* s;
+    const Value* items;
+    const Member* members;
+  } p_{nullptr};
   // numbers only: d_ always; n_ holds the exact integer for int64/uint64 kinds
   double d_ = 0;
-  union { int64_t i; uint64_t u; } n_{0};
+  union {
+    int64_t i;
+    uint64_t u;
+  } n_{0};
 };
 
 struct Member {
@@ -110,16 +131,16 @@ int compare_number_text(const Value& a, std::string_view limit_text);
 bool is_multiple_of(const Value& a, std::string_view divisor_text);
 
 struct ParseError {
-  std::string message;  // e.g. "expected ',' or '}' after object member"
-  uint32_t line = 0;    // 1-based
-  uint32_t column = 0;  // 1-based, in bytes
-  size_t offset = 0;    // byte offset of the error
+  std::string message;            // e.g. "expected ',' or '}' after object member"
+  uint32_t line = 0;              // 1-based
+  uint32_t column = 0;            // 1-based, in bytes
+  size_t offset = 0;              // byte offset of the error
   std::string to_string() const;  // "line 3, column 14: message"
 };
 
 struct ParseOptions {
-  uint32_t max_depth = 1024;              // deeper nesting is a ParseError, never a crash
-  size_t max_size = size_t(4) << 30;      // bytes; larger input is refused
+  uint32_t max_depth = 1024;          // deeper nesting is a ParseError, never a crash
+  size_t max_size = size_t(4) << 30;  // bytes; larger input is refused
 };
 
 // A parsed document. Owns the bytes its Values point to. Reusable: parse() again replaces

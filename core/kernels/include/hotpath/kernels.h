@@ -146,9 +146,8 @@ inline constexpr std::size_t kFileChecksumChunkBytes = std::size_t{1} << 20;
 
 // Errors are messages naming the path and the cause, e.g.
 // "cannot open '/x': No such file or directory", "'/tmp' is a directory".
-Result<std::string, std::string> file_checksum(const std::string& path,
-                                               ChecksumAlgorithm algorithm =
-                                                   ChecksumAlgorithm::sha256);
+Result<std::string, std::string> file_checksum(
+    const std::string& path, ChecksumAlgorithm algorithm = ChecksumAlgorithm::sha256);
 
 // ---------------------------------------------------------------------------------------------
 // Number theory
@@ -181,21 +180,21 @@ enum class ReturnKind {
 };
 
 struct MetricsOptions {
-  double periods_per_year = 252.0;  // must be finite and > 0
-  double risk_free_rate = 0.0;      // per period, same unit as the returns; must be finite
+  double periods_per_year = 252.0;          // must be finite and > 0
+  double risk_free_rate = 0.0;              // per period, same unit as the returns; must be finite
   ReturnKind returns = ReturnKind::simple;  // which returns mean/volatility/Sharpe use
 };
 
 struct Drawdown {
-  double value;        // largest peak-to-trough fall as a positive fraction (0.25 = -25%); 0 if none
-  std::size_t peak;    // index of the peak price of that fall (== trough when value == 0)
+  double value;      // largest peak-to-trough fall as a positive fraction (0.25 = -25%); 0 if none
+  std::size_t peak;  // index of the peak price of that fall (== trough when value == 0)
   std::size_t trough;  // index of the trough price
 };
 
 struct Metrics {
-  std::size_t count;             // number of prices
-  double mean_return;            // arithmetic mean of the n-1 returns; NaN when n < 2
-  double volatility;             // sample standard deviation (divisor n-2) of the returns; NaN when n < 3
+  std::size_t count;   // number of prices
+  double mean_return;  // arithmetic mean of the n-1 returns; NaN when n < 2
+  double volatility;   // sample standard deviation (divisor n-2) of the returns; NaN when n < 3
   double annualized_return;      // mean_return * periods_per_year
   double annualized_volatility;  // volatility * sqrt(periods_per_year)
   double sharpe;                 // annualised: (mean_return - risk_free_rate) / volatility *

@@ -23,8 +23,8 @@ struct Flags {
 };
 
 struct SyntaxError {
-  std::string message;  // e.g. "unterminated character class"
-  size_t position = 0;  // byte offset in the pattern
+  std::string message;            // e.g. "unterminated character class"
+  size_t position = 0;            // byte offset in the pattern
   std::string to_string() const;  // "at position 4: unterminated character class"
 };
 
@@ -60,7 +60,7 @@ class Regex {
 
   Regex(Regex&&) noexcept;
   Regex& operator=(Regex&&) noexcept;
-  Regex(const Regex&);             // cheap: shares the immutable compiled program
+  Regex(const Regex&);  // cheap: shares the immutable compiled program
   Regex& operator=(const Regex&);
   ~Regex();
 

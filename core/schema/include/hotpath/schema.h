@@ -29,12 +29,13 @@ std::optional<OutputFormat> output_format_from_name(std::string_view name);
 // One error of the standard "basic" output format, plus what bindings need to rebuild
 // ajv's error shape (keyword, params).
 struct OutputError {
-  std::string keyword;                    // "minimum"
-  std::string keyword_location;           // evaluation path, JSON pointer: "/properties/price/minimum"
-  std::string absolute_keyword_location;  // "https://example.com/order.json#/properties/price/minimum"
-  std::string instance_location;          // JSON pointer into the instance: "/price"
-  std::string message;                    // "must be >= 0, got -1"
-  std::string params;                     // ajv-style params as a JSON object text: {"comparison":">=","limit":0}
+  std::string keyword;           // "minimum"
+  std::string keyword_location;  // evaluation path, JSON pointer: "/properties/price/minimum"
+  std::string
+      absolute_keyword_location;  // "https://example.com/order.json#/properties/price/minimum"
+  std::string instance_location;  // JSON pointer into the instance: "/price"
+  std::string message;            // "must be >= 0, got -1"
+  std::string params;  // ajv-style params as a JSON object text: {"comparison":">=","limit":0}
 };
 
 // A standard output unit.
@@ -61,12 +62,15 @@ struct RefMap {
 
 struct CompileOptions {
   Dialect default_dialect = Dialect::draft2020_12;  // when a schema has no $schema
-  bool assert_formats = false;  // `format` asserts (true) or is an annotation only (false)
+  bool assert_formats = false;   // `format` asserts (true) or is an annotation only (false)
   std::vector<RefMap> ref_maps;  // remote references are only ever resolved through these
   uint64_t regex_step_budget = 1'000'000;  // per pattern match; exceeding it fails validation
 };
 
-namespace internal { struct Program; class SchemaStore; }
+namespace internal {
+struct Program;
+class SchemaStore;
+}  // namespace internal
 
 class Validator {
  public:
@@ -100,7 +104,8 @@ class Compiler {
 
   // Makes a schema available to $ref under `uri` (or under its own $id when uri is empty).
   // Returns the URI it was registered under.
-  Result<std::string, CompileError> add_schema(std::string_view schema_json, std::string_view uri = {});
+  Result<std::string, CompileError> add_schema(std::string_view schema_json,
+                                               std::string_view uri = {});
   void add_ref_map(RefMap map);
 
   // Compiles a root schema given as JSON text. `uri` is its retrieval URI (used as the base
