@@ -19,6 +19,30 @@
 namespace hotpath::schema {
 
 namespace internal {
+
+void NameTable::build(const std::vector<std::string>& names) {
+  entries_.clear();
+  for (const std::string& n : names) entries_.push_back(Entry{words(n.data(), n.size()), n});
+  slots_.clear();
+  mask_ = 0;
+  if (entries_.size() <= kLinearMax) return;
+  size_t capacity = 8;
+  while (capacity < entries_.size() * 2) capacity *= 2;
+  slots_.assign(capacity, -1);
+  mask_ = capacity - 1;
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    uint64_t h = hash(entries_[i].w) & mask_;
+    bool duplicate = false;
+    for (; slots_[h] >= 0; h = (h + 1) & mask_) {
+      if (entries_[slots_[h]].name == entries_[i].name) {
+        duplicate = true;
+        break;
+      }
+    }
+    if (!duplicate) slots_[h] = static_cast<int32_t>(i);  // the first of duplicate names wins
+  }
+}
+
 namespace {
 
 constexpr std::string_view kAnonPrefix = "urn:hotpath:anon:";
@@ -49,6 +73,33 @@ bool non_negative_integer(const json::Value& v, uint64_t* out) {
   if (!(d >= 0)) return false;
   *out = d >= 1.8e19 ? std::numeric_limits<uint64_t>::max() : static_cast<uint64_t>(d);
   return true;
+}
+
+// Assertions that never apply subschemas (and so never recurse or produce annotations).
+bool is_leaf_assertion(Op op) {
+  switch (op) {
+    case Op::type:
+    case Op::enum_:
+    case Op::const_:
+    case Op::multiple_of:
+    case Op::maximum:
+    case Op::exclusive_maximum:
+    case Op::minimum:
+    case Op::exclusive_minimum:
+    case Op::max_length:
+    case Op::min_length:
+    case Op::pattern:
+    case Op::max_items:
+    case Op::min_items:
+    case Op::unique_items:
+    case Op::max_properties:
+    case Op::min_properties:
+    case Op::required:
+    case Op::format:
+      return true;
+    default:
+      return false;
+  }
 }
 
 class ProgramBuilder {
@@ -86,6 +137,15 @@ class ProgramBuilder {
           const Node* target = get(r->root);
           prog_.resources[anchors_done].recursive_anchor = target;
         }
+      }
+    }
+    for (Node& node : prog_.nodes) {
+      node.leaf = !node.is_bool && !node.tracks_annotations;
+      for (Keyword& k : node.keywords) {
+        if (!is_leaf_assertion(k.op)) node.leaf = false;
+        if (k.op == Op::properties || k.op == Op::required) k.name_table.build(k.names);
+        if ((k.op == Op::dynamic_ref || k.op == Op::recursive_ref) && k.flag)
+          prog_.uses_dynamic_scope = true;
       }
     }
     return check_cycles();
@@ -766,10 +826,13 @@ Result<Validator, CompileError> Compiler::compile(std::string_view schema_json,
   auto prog = std::make_shared<internal::Program>();
   prog->regex_step_budget = store_->options().regex_step_budget;
   internal::ProgramBuilder builder(*store_, *prog);
-  if (!builder.build(root.value())) return Failure(builder.error);
+  const bool built = builder.build(root.value());
   if (const internal::SchemaLocation* l = store_->location(root.value()))
     prog->dialect = l->dialect;
   prog->documents = store_->documents();
+  // A root without a URI cannot be referred to again: drop it from the store.
+  if (uri.empty()) store_->forget_document(root.value());
+  if (!built) return Failure(builder.error);
   return Validator(std::move(prog));
 }
 

@@ -87,6 +87,7 @@ struct Ctx {
   ScopeStack scope;   // dynamic scope: resources entered, outermost first
   int depth = 0;
   bool too_deep = false;
+  uintptr_t stack_floor = hotpath::stack_floor();  // read once per call (thread-local)
 };
 
 // Restores a path string to its length at construction.
@@ -319,9 +320,15 @@ void append_seg(std::string& path, Seg s) {
 
 // Evaluates `child` against `value` with the evaluation path extended by `seg1[/seg2]` and
 // the instance location by `iseg`.
+bool check_leaf(const Node* n, const json::Value& inst, const Ctx& c);
+
 bool eval_child(const Node* child, const json::Value& value, Ctx& c, Annotations* ann,
                 std::string_view seg1, Seg seg2 = {}, Seg iseg = {}) {
-  if (!c.basic) return eval(child, value, c, ann);
+  if (!c.basic) {
+    if (child->leaf) return check_leaf(child, value, c);
+    if (child->is_bool) return child->bool_value;
+    return eval(child, value, c, ann);
+  }
   PathMark km(c.kpath), im(c.ipath);
   append_pointer_token(c.kpath, seg1);
   append_seg(c.kpath, seg2);
@@ -526,8 +533,7 @@ HP_NOINLINE bool op_properties(const Keyword& k, const json::Value& inst, Ctx& c
   uint32_t mi = 0;
   for (auto m = inst.begin_members(); m != inst.end_members(); ++m, ++mi) {
     bool matched = false;
-    for (size_t j = 0; j < k.names.size(); ++j) {
-      if (k.names[j].size() != m->key.size() || k.names[j] != m->key) continue;
+    if (int j = k.name_table.find(m->key); j >= 0) {
       matched = true;
       if (!eval_child(k.children[j], m->value, c, nullptr, "properties", seg(m->key),
                       seg(m->key))) {
@@ -744,7 +750,7 @@ HP_NOINLINE bool op_unevaluated_items(const Keyword& k, const json::Value& inst,
 }
 
 // Leaf assertions: never recurse, so their frame size does not add up with depth.
-HP_NOINLINE bool eval_assertion(const Keyword& k, const json::Value& inst, Ctx& c) {
+HP_COLD bool eval_assertion(const Keyword& k, const json::Value& inst, Ctx& c) {
   // ---- assertions: on failure, report at <path>/<keyword> --------------------------------
   auto fail = [&](std::string message, std::string params) {
     if (c.basic) {
@@ -882,6 +888,16 @@ HP_NOINLINE bool eval_assertion(const Keyword& k, const json::Value& inst, Ctx& 
     }
     case Op::required: {
       if (!inst.is_object()) return true;
+      // One pass over the members marks which required names are present.
+      const size_t r = k.names.size();
+      if (r <= 64 && r > 1) {
+        uint64_t seen = 0;
+        for (auto m = inst.begin_members(); m != inst.end_members(); ++m) {
+          if (int j = k.name_table.find(m->key); j >= 0) seen |= uint64_t(1) << j;
+        }
+        if (seen == (r == 64 ? ~uint64_t(0) : (uint64_t(1) << r) - 1)) return true;
+        if (!c.basic) return false;
+      }
       bool ok = true;
       for (const std::string& name : k.names) {
         if (inst.find(name)) continue;
@@ -922,6 +938,87 @@ HP_NOINLINE bool eval_assertion(const Keyword& k, const json::Value& inst, Ctx& 
   }
 }
 
+// The pass/fail part of every leaf assertion: no strings, no allocation. On failure in basic
+// mode, eval_assertion runs again to report (failure is the rare case).
+inline bool check_assertion(const Keyword& k, const json::Value& inst, const Ctx& c) {
+  switch (k.op) {
+    case Op::type:
+      return type_matches(k.type_mask, inst, k.flag);
+    case Op::enum_:
+      if (k.all_strings) {
+        if (!inst.is_string()) return false;
+        std::string_view s = inst.as_string();
+        for (const json::Value& v : k.values)
+          if (v.as_string() == s) return true;
+        return false;
+      }
+      for (const json::Value& v : k.values)
+        if (json::equal(v, inst)) return true;
+      return false;
+    case Op::const_:
+      return json::equal(k.values[0], inst);
+    case Op::multiple_of:
+      return !inst.is_number() || json::is_multiple_of(inst, k.number.number_text());
+    case Op::maximum:
+      return !inst.is_number() || json::compare_numbers(inst, k.number) <= 0;
+    case Op::exclusive_maximum:
+      return !inst.is_number() || json::compare_numbers(inst, k.number) < 0;
+    case Op::minimum:
+      return !inst.is_number() || json::compare_numbers(inst, k.number) >= 0;
+    case Op::exclusive_minimum:
+      return !inst.is_number() || json::compare_numbers(inst, k.number) > 0;
+    case Op::max_length:
+      if (!inst.is_string() || inst.as_string().size() <= k.count) return true;
+      return json::count_code_points(inst.as_string()) <= k.count;
+    case Op::min_length:
+      if (!inst.is_string()) return true;
+      if (inst.as_string().size() < k.count) return false;
+      return json::count_code_points(inst.as_string()) >= k.count;
+    case Op::pattern:
+      return !inst.is_string() ||
+             k.regex->test(inst.as_string(), c.prog.regex_step_budget) == regex::Status::match;
+    case Op::max_items:
+      return !inst.is_array() || inst.size() <= k.count;
+    case Op::min_items:
+      return !inst.is_array() || inst.size() >= k.count;
+    case Op::max_properties:
+      return !inst.is_object() || inst.size() <= k.count;
+    case Op::min_properties:
+      return !inst.is_object() || inst.size() >= k.count;
+    case Op::unique_items: {
+      uint32_t i, j;
+      return !inst.is_array() || !find_duplicate(inst, &i, &j);
+    }
+    case Op::required: {
+      if (!inst.is_object()) return true;
+      const size_t r = k.names.size();
+      if (r == 1) return inst.find(k.names[0]) != nullptr;
+      if (r > 64) {
+        for (const std::string& name : k.names)
+          if (!inst.find(name)) return false;
+        return true;
+      }
+      uint64_t seen = 0;
+      for (auto m = inst.begin_members(); m != inst.end_members(); ++m) {
+        if (int j = k.name_table.find(m->key); j >= 0) seen |= uint64_t(1) << j;
+      }
+      return seen == (r == 64 ? ~uint64_t(0) : (uint64_t(1) << r) - 1);
+    }
+    case Op::format:
+      return !inst.is_string() || k.format_check(inst.as_string());
+    default:
+      return false;  // content: always takes the full path
+  }
+}
+
+// Flag mode over a node of leaf assertions: no recursion, so no depth, scope or annotations.
+bool check_leaf(const Node* n, const json::Value& inst, const Ctx& c) {
+  for (const Keyword& k : n->keywords) {
+    if (!check_assertion(k, inst, c)) return false;
+  }
+  return true;
+}
+
 bool eval_keyword(const Keyword& k, const json::Value& inst, Ctx& c, Annotations* ann) {
   switch (k.op) {
     case Op::ref:
@@ -956,7 +1053,12 @@ bool eval_keyword(const Keyword& k, const json::Value& inst, Ctx& c, Annotations
       return op_unevaluated_properties(k, inst, c, ann);
     case Op::unevaluated_items:
       return op_unevaluated_items(k, inst, c, ann);
+    case Op::content:
+      return eval_assertion(k, inst, c);
     default:
+      if (check_assertion(k, inst, c)) [[likely]]
+        return true;
+      if (!c.basic) return false;
       return eval_assertion(k, inst, c);
   }
 }
@@ -974,29 +1076,46 @@ HP_COLD bool report_too_deep(Ctx& c, const Node* n) {
   return false;
 }
 
+// A schema with unevaluated*: collects its own annotations, and passes them up when valid.
+HP_NOINLINE bool eval_tracking(const Node* n, const json::Value& inst, Ctx& c, Annotations* ann) {
+  Annotations local;
+  bool valid = true;
+  for (const Keyword& k : n->keywords) {
+    if (!eval_keyword(k, inst, c, &local)) {
+      valid = false;
+      if (!c.basic) break;
+    }
+  }
+  if (valid && ann) ann->merge(local);
+  return valid;
+}
+
 bool eval(const Node* n, const json::Value& inst, Ctx& c, Annotations* ann) {
   if (n->is_bool) {
     if (n->bool_value) return true;
     report(c, "false schema", n->abs_location, "no value is allowed here (the schema is false)");
     return false;
   }
-  if (c.depth >= kMaxDepth || !stack_has_room()) [[unlikely]] {
+  if (c.depth >= kMaxDepth ||
+      reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) < c.stack_floor) [[unlikely]] {
     return report_too_deep(c, n);
   }
   ++c.depth;
-  const bool pushed = c.scope.empty() || c.scope.back() != n->resource;
+  const bool pushed =
+      c.prog.uses_dynamic_scope && (c.scope.empty() || c.scope.back() != n->resource);
   if (pushed) c.scope.push_back(n->resource);
 
-  Annotations local;
-  Annotations* mine = n->tracks_annotations ? &local : ann;
   bool valid = true;
-  for (const Keyword& k : n->keywords) {
-    if (!eval_keyword(k, inst, c, mine)) {
-      valid = false;
-      if (!c.basic) break;
+  if (n->tracks_annotations) [[unlikely]] {
+    valid = eval_tracking(n, inst, c, ann);
+  } else {
+    for (const Keyword& k : n->keywords) {
+      if (!eval_keyword(k, inst, c, ann)) {
+        valid = false;
+        if (!c.basic) break;
+      }
     }
   }
-  if (valid && ann && mine == &local) ann->merge(local);
 
   if (pushed) c.scope.pop_back();
   --c.depth;

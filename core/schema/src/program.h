@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <memory>
 #include <string>
@@ -72,6 +73,69 @@ enum TypeBit : uint8_t {
   kInteger = 64,
 };
 
+// Exact lookup of a fixed set of property names (properties, required). A key of up to 16
+// bytes is fully described by its length and two overlapping word loads, so comparison
+// needs no memcmp; longer keys compare the middle too. Open addressing, power-of-two table.
+class NameTable {
+ public:
+  void build(const std::vector<std::string>& names);
+  // Index of `key` in the names given to build(), or -1.
+  [[gnu::always_inline]] int find(std::string_view key) const {
+    const Words w = words(key.data(), key.size());
+    if (entries_.size() <= kLinearMax) {
+      for (size_t i = 0; i < entries_.size(); ++i) {
+        if (entries_[i].matches(w, key)) return static_cast<int>(i);
+      }
+      return -1;
+    }
+    for (uint64_t h = hash(w) & mask_;; h = (h + 1) & mask_) {
+      int32_t slot = slots_[h];
+      if (slot < 0) return -1;
+      if (entries_[slot].matches(w, key)) return slot;
+    }
+  }
+  size_t size() const { return entries_.size(); }
+
+ private:
+  struct Words {
+    uint64_t a, b, n;
+  };
+  static Words words(const char* p, size_t n) {
+    uint64_t a = 0, b = 0;
+    if (n >= 8) {
+      std::memcpy(&a, p, 8);
+      std::memcpy(&b, p + n - 8, 8);
+    } else if (n >= 4) {
+      uint32_t x, y;
+      std::memcpy(&x, p, 4);
+      std::memcpy(&y, p + n - 4, 4);
+      a = x;
+      b = y;
+    } else if (n > 0) {
+      a = static_cast<unsigned char>(p[0]) | (uint64_t(static_cast<unsigned char>(p[n / 2])) << 8) |
+          (uint64_t(static_cast<unsigned char>(p[n - 1])) << 16);
+    }
+    return {a, b, n};
+  }
+  static uint64_t hash(const Words& w) {
+    uint64_t h = (w.a * 0x9E3779B97F4A7C15ULL) ^ (w.b * 0xC2B2AE3D27D4EB4FULL) ^
+                 (w.n * 0x165667B19E3779F9ULL);
+    return h ^ (h >> 29);
+  }
+  struct Entry {
+    Words w;
+    std::string_view name;
+    bool matches(const Words& k, std::string_view key) const {
+      if (k.n != w.n || k.a != w.a || k.b != w.b) return false;
+      return w.n <= 16 || std::memcmp(key.data() + 8, name.data() + 8, w.n - 16) == 0;
+    }
+  };
+  static constexpr size_t kLinearMax = 4;
+  std::vector<Entry> entries_;  // views into the Keyword's names
+  std::vector<int32_t> slots_;
+  uint64_t mask_ = 0;
+};
+
 struct PatternChild {
   regex::Regex regex;
   std::string source;
@@ -105,14 +169,16 @@ struct Keyword {
   std::string rest_abs_location;
   std::string child2_abs, child3_abs;  // if_then_else: locations of then/else
   bool all_strings = false;            // enum of strings only: fast path
+  NameTable name_table;                // properties / required: index into `names`
 };
 
 struct Node {
   bool is_bool = false;  // boolean schema
   bool bool_value = true;
   bool tracks_annotations = false;  // has unevaluatedProperties/unevaluatedItems
-  uint32_t resource = 0;            // index into Program::resources
-  std::string abs_location;         // canonical URI of this subschema: "base#/pointer"
+  bool leaf = false;         // only leaf assertions: flag mode checks it inline, without eval()
+  uint32_t resource = 0;     // index into Program::resources
+  std::string abs_location;  // canonical URI of this subschema: "base#/pointer"
   std::vector<Keyword> keywords;
 };
 
@@ -124,6 +190,7 @@ struct ResourceInfo {
 
 struct Program {
   const Node* root = nullptr;
+  bool uses_dynamic_scope = false;  // some $dynamicRef/$recursiveRef resolves dynamically
   Dialect dialect = Dialect::draft2020_12;
   uint64_t regex_step_budget = 1'000'000;
   std::deque<Node> nodes;  // stable addresses

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <unordered_set>
 
 #include "metaschemas.h"
 #include "uri.h"
@@ -110,6 +111,9 @@ Result<const json::Value*, CompileError> SchemaStore::load_text(std::string_view
   }
   const json::Value* root = parsed.value();
   documents_.push_back(doc);
+  root_docs_[root] = doc.get();
+  const json::Document* saved_doc = current_doc_;
+  current_doc_ = doc.get();
   SchemaLocation loc;
   loc.base = uri;
   loc.dialect = dialect;
@@ -122,6 +126,7 @@ Result<const json::Value*, CompileError> SchemaStore::load_text(std::string_view
   }
   if (!uri.empty()) resources_[uri] = Resource{uri, root};
   walk(root, loc, root);
+  current_doc_ = saved_doc;
   if (!pending_error_.empty()) {
     std::string e = std::move(pending_error_);
     pending_error_.clear();
@@ -137,7 +142,7 @@ Result<const json::Value*, CompileError> SchemaStore::add_document(std::string_v
 
 void SchemaStore::walk(const json::Value* v, SchemaLocation loc, const json::Value* doc_root) {
   if (v->is_bool()) {
-    locations_.emplace(v, loc);
+    if (locations_.emplace(v, loc).second && current_doc_) doc_values_[current_doc_].push_back(v);
     return;
   }
   if (!v->is_object()) return;
@@ -182,7 +187,7 @@ void SchemaStore::walk(const json::Value* v, SchemaLocation loc, const json::Val
       }
     }
   }
-  locations_.emplace(v, loc);
+  if (locations_.emplace(v, loc).second && current_doc_) doc_values_[current_doc_].push_back(v);
   if (ref_overrides) return;
 
   auto child = [&](const json::Value* c, std::string_view kw) {
@@ -217,6 +222,31 @@ void SchemaStore::walk(const json::Value* v, SchemaLocation loc, const json::Val
         child2(&cm->value, k, cm->key);
     }
   }
+}
+
+void SchemaStore::forget_document(const json::Value* root) {
+  auto d = root_docs_.find(root);
+  if (d == root_docs_.end()) return;
+  const json::Document* doc = d->second;
+  root_docs_.erase(d);
+  std::unordered_set<const json::Value*> values;
+  if (auto it = doc_values_.find(doc); it != doc_values_.end()) {
+    values.insert(it->second.begin(), it->second.end());
+    doc_values_.erase(it);
+  }
+  values.insert(root);
+  for (const json::Value* v : values) {
+    locations_.erase(v);
+    recursive_anchor_.erase(v);
+  }
+  for (auto it = resources_.begin(); it != resources_.end();) {
+    it = values.count(it->second.root) ? resources_.erase(it) : std::next(it);
+  }
+  for (auto it = anchors_.begin(); it != anchors_.end();) {
+    it = values.count(it->second.value) ? anchors_.erase(it) : std::next(it);
+  }
+  std::erase_if(documents_,
+                [&](const std::shared_ptr<json::Document>& p) { return p.get() == doc; });
 }
 
 void SchemaStore::index_at(const json::Value* v, const SchemaLocation& loc) {

@@ -81,6 +81,11 @@ class SchemaStore {
 
   const std::vector<std::shared_ptr<json::Document>>& documents() const { return documents_; }
 
+  // Drops everything indexed from the document whose root is `root` (a root compiled without
+  // a URI: nothing can refer to it afterwards), so a long-lived Compiler does not grow with
+  // every compile. Programs keep their own reference to the document.
+  void forget_document(const json::Value* root);
+
   // Dialect and vocabularies named by a `$schema` URI (built in, or a custom metaschema
   // that is resolvable). False with *why set when unknown.
   bool dialect_for(const std::string& schema_uri, Dialect* dialect, uint16_t* vocab,
@@ -97,6 +102,10 @@ class SchemaStore {
   std::map<std::pair<std::string, std::string>, Anchor> anchors_;
   std::unordered_map<const json::Value*, SchemaLocation> locations_;
   std::unordered_map<const json::Value*, bool> recursive_anchor_;
+  // Which indexed values came from which document, so forget_document can undo the index.
+  const json::Document* current_doc_ = nullptr;
+  std::unordered_map<const json::Document*, std::vector<const json::Value*>> doc_values_;
+  std::unordered_map<const json::Value*, const json::Document*> root_docs_;
   std::string pending_error_;
 };
 

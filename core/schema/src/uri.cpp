@@ -137,14 +137,14 @@ std::string resolve_uri(std::string_view base, std::string_view ref) {
     } else {
       std::string merged;
       if (b.has_authority && b.path.empty()) {
-        merged = "/" + std::string(r.path);
+        merged.assign(1, '/').append(r.path);
       } else {
         size_t p = b.path.rfind('/');
         // URNs and other opaque bases have no hierarchy to merge into.
         if (p == std::string_view::npos)
-          merged = std::string(r.path);
+          merged.assign(r.path);
         else
-          merged = std::string(b.path.substr(0, p + 1)) + std::string(r.path);
+          merged.assign(b.path.substr(0, p + 1)).append(r.path);
       }
       path = remove_dot_segments(merged);
     }
