@@ -25,9 +25,13 @@ $(BUILD)/CMakeCache.txt: | setup
 build: setup $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
-# ctest prints the closing "N tests passed/failed" summary CI reads.
+SUITE ?= ../shared/conformance/json-schema-test-suite
+
+# ctest prints the closing "N tests passed/failed" summary CI reads; the conformance totals
+# are printed too because ctest hides the output of passing tests.
 test-fast: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	@$(BUILD)/bin/hotpath-conformance $(SUITE) | grep -E '^(required|optional):'
 
 test-asan: setup
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DHOTPATH_SANITIZE=address,undefined \
@@ -39,13 +43,14 @@ test-asan: setup
 test: test-fast test-asan
 
 conformance: build
-	$(BUILD)/bin/hotpath-conformance ../shared/conformance/json-schema-test-suite
+	$(BUILD)/bin/hotpath-conformance $(SUITE)
 
 run: build
 	@bash scripts/run-examples.sh $(BUILD)/bin/hotpath
 
 bench: build
 	@bash bench/run.sh $(BUILD)
+	@node bench/node/run.mjs
 
 lint:
 	@files=$$(git ls-files '*.cpp' '*.h'); clang-format --dry-run --Werror $$files && echo "lint: clang-format clean ($$(echo $$files | wc -w) files)"

@@ -1,0 +1,36 @@
+// Per-environment state of the addon (one per main thread / worker_thread that loads it).
+// Node-API keeps it as instance data, so nothing here is a process global: each worker gets
+// its own constructors, factories and reusable parse buffers, freed when its environment ends.
+#pragma once
+
+#include <napi.h>
+
+#include "hotpath/json.h"
+#include "hotpath/schema.h"
+#include "input.h"
+
+namespace hotpath::node {
+
+struct AddonData {
+  // Constructors of the ObjectWraps, so C++ can create instances (Compiler::compile returns a
+  // Validator).
+  Napi::FunctionReference validator_constructor;
+  // Set by Compiler.compile for the duration of `new Validator()`: the compiled validator to
+  // adopt. Anything else constructing a Validator finds it null and is refused.
+  const schema::Validator* validator_to_adopt = nullptr;
+
+  // JS factory functions registered once by lib/ (setFactories): results that must come back
+  // as JS objects are built by one call to one of these, never property by property.
+  Napi::FunctionReference many_result;     // (valid: Uint8Array, errorsJson: string) => result
+  Napi::FunctionReference async_result;    // (errorsJson: string | null) => {valid, errors}
+  Napi::FunctionReference metrics_result;  // (count, meanReturn, ...) => metrics object
+
+  // Reused by every synchronous call on this environment's thread: steady-state parsing
+  // allocates nothing.
+  json::Document document;
+  ScratchBuffer utf8_scratch;  // UTF-8 bytes of a JS string argument
+
+  static AddonData& of(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }
+};
+
+}  // namespace hotpath::node

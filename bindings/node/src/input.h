@@ -1,0 +1,54 @@
+// Reading the bytes of a JS argument without building anything: Buffers, typed arrays,
+// DataViews and ArrayBuffers are read in place (no copy); strings are transcoded once to UTF-8.
+#pragma once
+
+#include <napi.h>
+
+#include <cstddef>
+#include <memory>
+#include <string_view>
+
+namespace hotpath::node {
+
+// A growable byte buffer that never zero-fills (std::string::resize would).
+class ScratchBuffer {
+ public:
+  char* reserve(size_t n) {
+    if (n > capacity_) {
+      size_t c = capacity_ ? capacity_ : 256;
+      while (c < n) c *= 2;
+      data_.reset(new char[c]);
+      capacity_ = c;
+    }
+    return data_.get();
+  }
+  void release_if_larger_than(size_t n) {
+    if (capacity_ > n) {
+      data_.reset();
+      capacity_ = 0;
+    }
+  }
+
+ private:
+  std::unique_ptr<char[]> data_;
+  size_t capacity_ = 0;
+};
+
+enum class InputKind { none, string, bytes };
+
+// Classifies `value` and returns its bytes. Strings are written as UTF-8 into `scratch` (lone
+// surrogates become U+FFFD, as in Buffer.from(string)); byte views point into the JS memory.
+// Returns InputKind::none (bytes empty) for any other value. Throws a TypeError with code
+// ERR_INVALID_STATE for a view on a detached ArrayBuffer.
+InputKind read_input(Napi::Env env, napi_value value, ScratchBuffer& scratch,
+                     std::string_view& bytes);
+
+// Same, but a value that is neither a string nor bytes throws a TypeError with code
+// ERR_INVALID_ARG_TYPE naming `what`.
+std::string_view input_bytes(Napi::Env env, napi_value value, ScratchBuffer& scratch,
+                             const char* what);
+
+// True when `value` is a byte view (TypedArray, DataView, ArrayBuffer); its bytes in `bytes`.
+bool byte_view(Napi::Env env, napi_value value, std::string_view& bytes);
+
+}  // namespace hotpath::node

@@ -1,0 +1,15 @@
+// Type-checked (not run) by test/module.test.mjs: the ES module view of the package.
+import hotpath, { compile, countPrimes, returns, type ManyResult, type OutputUnit } from 'hotpath';
+
+const v = compile('{"type":"array"}', { asyncThreshold: 0, schemas: { 'urn:x': { type: 'integer' } } });
+const ok: boolean = v(new Uint8Array(2));
+const out: OutputUnit = v.check(Buffer.from('[]'), { output: 'flag' });
+const many: ManyResult = v.validateMany('[]\n{}');
+const result = await v.validateAsync('[]');
+const valid: boolean = result.valid;
+const n: number = countPrimes(100);
+const r: Float64Array = returns(new Float64Array([1, 2]), 'log');
+const version: string = hotpath.version;
+// @ts-expect-error: output must be 'flag' or 'basic'
+v.check('[]', { output: 'verbose' });
+void [ok, out, many, valid, n, r, version];
