@@ -460,7 +460,27 @@ bool is_hostname(std::string_view s) {
   for (char c : s) {
     if (static_cast<uint8_t>(c) >= 0x80) return false;  // also rules out IDN separators
   }
-  return is_idn_hostname(s);
+  // Fast path, same answers: ASCII labels that are not A-labels ("xn--") can only be
+  // left-to-right, so the IDNA checks reduce to the LDH rules and the length limits. Any
+  // A-label sends the whole name through the full check.
+  if (s.empty() || s.size() > kMaxName) return false;
+  size_t start = 0;
+  while (true) {
+    size_t end = s.find('.', start);
+    if (end == std::string_view::npos) end = s.size();
+    std::string_view label = s.substr(start, end - start);
+    if (label.empty() || label.size() > kMaxLabel) return false;
+    if (label.size() >= 4 && ascii_lower(static_cast<uint8_t>(label[0])) == 'x' &&
+        ascii_lower(static_cast<uint8_t>(label[1])) == 'n' && label[2] == '-' && label[3] == '-') {
+      return is_idn_hostname(s);
+    }
+    for (char c : label) {
+      if (!is_ldh(static_cast<uint8_t>(c))) return false;
+    }
+    if (label.front() == '-' || label.back() == '-') return false;
+    if (end == s.size()) return true;
+    start = end + 1;
+  }
 }
 
 }  // namespace hotpath::schema::internal::idn
