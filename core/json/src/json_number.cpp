@@ -19,6 +19,25 @@ __extension__ typedef unsigned __int128 uint128;  // GCC/Clang builtin; exact 64
 template <typename T>
 int three_way(T a, T b) { return a < b ? -1 : (a > b ? 1 : 0); }
 
+// The nearest double to the valid JSON number [text, end) (std::from_chars is correctly
+// rounded), as a float64 Value.
+const char* parse_float(const char* text, const char* end, bool neg, Value& out) {
+  double d = 0;
+  auto [ptr, ec] = std::from_chars(text, end, d);
+  if (ec == std::errc::result_out_of_range) {
+    // from_chars leaves d untouched when the value is beyond double's range: the nearest
+    // double is then +-inf (overflow) or +-0 (underflow).
+    internal::Decimal dec;
+    internal::decompose(std::string_view(text, size_t(end - text)), dec);
+    d = dec.adjusted() > 0 ? std::numeric_limits<double>::infinity() : 0.0;
+    if (neg) d = -d;
+  } else if (ec != std::errc() || ptr != end) {
+    return nullptr;
+  }
+  out = Value::number(NumberKind::float64, text, static_cast<uint32_t>(end - text), d, 0);
+  return end;
+}
+
 }  // namespace
 
 namespace internal {
@@ -92,56 +111,33 @@ int compare_decimal(const Decimal& a, const Decimal& b) {
   return a.neg ? -magnitude : magnitude;
 }
 
-bool parse_number_token(const char* text, size_t len, Value& out) {
-  if (len == 0 || len > std::numeric_limits<uint32_t>::max()) return false;
+const char* parse_number(const char* text, Value& out) {
   const char* s = text;
-  const char* e = text + len;
-  bool neg = false;
-  if (*s == '-') {
-    neg = true;
-    if (++s == e) return false;
-  }
-  // One pass: validate the grammar and gather the digits (int and fraction) into
-  // `mantissa` while at most 19 of them have been seen, so it stays exact.
+  const bool neg = *s == '-';
+  s += neg;
+  // One pass: validate the grammar and gather the digits (int and fraction) into `mantissa`;
+  // it is exact while at most 19 digits have been seen.
   const char* int_begin = s;
   uint64_t mantissa = 0;
   if (*s == '0') {
-    ++s;
-  } else if (is_digit(*s)) {
-    while (s < e && is_digit(*s)) mantissa = mantissa * 10 + uint64_t(*s++ - '0');
+    ++s;  // a leading zero stands alone: "01" ends after the "0" (the caller refuses the "1")
   } else {
-    return false;
+    while (is_digit(*s)) mantissa = mantissa * 10 + uint64_t(*s++ - '0');
   }
   const size_t int_digits = size_t(s - int_begin);
-  size_t frac_digits = 0;
-  bool integral_text = true;
-  if (s < e && *s == '.') {
-    integral_text = false;
-    const char* frac_begin = ++s;
-    if (s == e || !is_digit(*s)) return false;
-    while (s < e && is_digit(*s)) mantissa = mantissa * 10 + uint64_t(*s++ - '0');
-    frac_digits = size_t(s - frac_begin);
-  }
-  int64_t exponent = 0;
-  if (s < e && (*s == 'e' || *s == 'E')) {
-    integral_text = false;
-    bool exp_neg = false;
-    if (++s < e && (*s == '+' || *s == '-')) exp_neg = *s++ == '-';
-    if (s == e || !is_digit(*s)) return false;
-    while (s < e && is_digit(*s)) {
-      if (exponent < 100000) exponent = exponent * 10 + (*s - '0');
-      ++s;
-    }
-    if (exp_neg) exponent = -exponent;
-  }
-  if (s != e) return false;
-  const uint32_t n = static_cast<uint32_t>(len);
+  if (int_digits == 0) return nullptr;
 
-  if (integral_text && int_digits <= 20) {
-    bool fits = true;
+  if (*s != '.' && *s != 'e' && *s != 'E') {  // an integer text
+    const uint32_t n = static_cast<uint32_t>(s - text);
+    if (int_digits <= 18) [[likely]] {  // cannot overflow int64
+      const int64_t i = neg ? -static_cast<int64_t>(mantissa) : static_cast<int64_t>(mantissa);
+      out = Value::number(NumberKind::int64, text, n, static_cast<double>(i), i);
+      return s;
+    }
+    bool fits = int_digits <= 20;
     if (int_digits == 20) {  // the accumulation above may have wrapped: redo it checked
       mantissa = 0;
-      for (const char* p = int_begin; p < int_begin + 20 && fits; ++p) {
+      for (const char* p = int_begin; p < s && fits; ++p) {
         fits = !__builtin_mul_overflow(mantissa, 10u, &mantissa) &&
                !__builtin_add_overflow(mantissa, uint64_t(*p - '0'), &mantissa);
       }
@@ -149,17 +145,38 @@ bool parse_number_token(const char* text, size_t len, Value& out) {
     if (fits) {
       constexpr uint64_t kInt64Max = uint64_t(std::numeric_limits<int64_t>::max());
       if (neg && mantissa <= kInt64Max + 1) {
-        int64_t i = mantissa == kInt64Max + 1 ? std::numeric_limits<int64_t>::min()
-                                               : -static_cast<int64_t>(mantissa);
+        const int64_t i = mantissa == kInt64Max + 1 ? std::numeric_limits<int64_t>::min()
+                                                     : -static_cast<int64_t>(mantissa);
         out = Value::number(NumberKind::int64, text, n, static_cast<double>(i), i);
-        return true;
+        return s;
       }
       if (!neg) {
-        NumberKind kind = mantissa <= kInt64Max ? NumberKind::int64 : NumberKind::uint64;
+        const NumberKind kind = mantissa <= kInt64Max ? NumberKind::int64 : NumberKind::uint64;
         out = Value::number(kind, text, n, static_cast<double>(mantissa), static_cast<int64_t>(mantissa));
-        return true;
+        return s;
       }
     }
+    return parse_float(text, s, neg, out);  // beyond 64 bits: the nearest double
+  }
+
+  size_t frac_digits = 0;
+  if (*s == '.') {
+    const char* frac_begin = ++s;
+    while (is_digit(*s)) mantissa = mantissa * 10 + uint64_t(*s++ - '0');
+    frac_digits = size_t(s - frac_begin);
+    if (frac_digits == 0) return nullptr;
+  }
+  int64_t exponent = 0;
+  if (*s == 'e' || *s == 'E') {
+    ++s;
+    const bool exp_neg = *s == '-';
+    if (*s == '+' || *s == '-') ++s;
+    if (!is_digit(*s)) return nullptr;
+    while (is_digit(*s)) {
+      if (exponent < 100000) exponent = exponent * 10 + (*s - '0');
+      ++s;
+    }
+    if (exp_neg) exponent = -exponent;
   }
 
   // Clinger's fast path: an exact mantissa below 2^53 times an exact power of ten up to
@@ -171,24 +188,10 @@ bool parse_number_token(const char* text, size_t len, Value& out) {
   if (int_digits + frac_digits <= 19 && mantissa <= (uint64_t(1) << 53) && scale >= -22 && scale <= 22) {
     double d = static_cast<double>(mantissa);
     d = scale < 0 ? d / kPow10[-scale] : d * kPow10[scale];
-    out = Value::number(NumberKind::float64, text, n, neg ? -d : d, 0);
-    return true;
+    out = Value::number(NumberKind::float64, text, static_cast<uint32_t>(s - text), neg ? -d : d, 0);
+    return s;
   }
-
-  double d = 0;
-  auto [ptr, ec] = std::from_chars(text, e, d);
-  if (ec == std::errc::result_out_of_range) {
-    // from_chars leaves d untouched when the value is beyond double's range: the nearest
-    // double is then +-inf (overflow) or +-0 (underflow).
-    Decimal dec;
-    decompose(std::string_view(text, len), dec);
-    d = dec.adjusted() > 0 ? std::numeric_limits<double>::infinity() : 0.0;
-    if (neg) d = -d;
-  } else if (ec != std::errc() || ptr != e) {
-    return false;
-  }
-  out = Value::number(NumberKind::float64, text, n, d, 0);
-  return true;
+  return parse_float(text, s, neg, out);
 }
 
 }  // namespace internal

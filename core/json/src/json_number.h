@@ -47,8 +47,11 @@ bool decompose(std::string_view text, Decimal& out);
 // Exact three-way comparison of the mathematical values (-0 == 0).
 int compare_decimal(const Decimal& a, const Decimal& b);
 
-// Parses a number token exactly as it appears in the input into `out` (kind, double, integer,
-// text). Returns false when the token is not a valid JSON number.
-bool parse_number_token(const char* text, size_t len, Value& out);
+// Parses the JSON number that starts at `text` into `out` (kind, double, exact integer, and
+// the source text). Scans without a length: `text` must lie in a buffer that ends with a byte
+// that cannot continue a number (the parser's input copy is followed by zero padding).
+// Returns the end of the number, or nullptr when no valid number starts at `text` ("-", "1.",
+// "1e+"). The caller checks what follows: "01" and "1x" stop after "0" and "1".
+const char* parse_number(const char* text, Value& out);
 
 }  // namespace hotpath::json::internal

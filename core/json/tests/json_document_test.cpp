@@ -95,6 +95,40 @@ TEST(JsonDocument, unescapes_strings_and_keys) {
   EXPECT_EQ(m.value.as_string(), "q\"b\\s/f\bf\fn\nr\rt\tA\xF0\x9F\x98\x80");
 }
 
+TEST(JsonDocument, strings_with_and_without_escapes_in_any_order) {
+  // Escaped strings are unescaped into the arena; the others point into the input copy.
+  const std::string long_plain(100, 'p');
+  const std::string input = R"({"plain":"abc","k\"ey":"x\ny","after":"no escapes",")" + long_plain +
+                            R"(":"ends with \\","":"","tail":"\u00e9\/","last":"z"})";
+  Document doc;
+  ASSERT_TRUE(doc.parse(input).ok());
+  const Value& root = doc.root();
+  ASSERT_EQ(root.size(), 7u);
+  EXPECT_EQ(root.find("plain")->as_string(), "abc");
+  EXPECT_EQ(root.find("k\"ey")->as_string(), "x\ny");
+  EXPECT_EQ(root.find("after")->as_string(), "no escapes");
+  EXPECT_EQ(root.find(long_plain)->as_string(), "ends with \\");
+  EXPECT_EQ(root.find("")->as_string(), "");
+  EXPECT_EQ(root.find("tail")->as_string(), "\xC3\xA9/");
+  EXPECT_EQ(root.find("last")->as_string(), "z");
+}
+
+TEST(JsonDocument, accepts_whitespace_around_every_token) {
+  EXPECT_EQ(reparse(" \r\n\t{ \"a\" \t:\r\n [ 1 , true ,\n null , \"s\" , -2.5e3 , false ] ,\n"
+                    "  \"b\" : { } , \"c\" : [ ] , \"d\" : \"x\"\n}\n\t "),
+            R"({"a":[1,true,null,"s",-2.5e3,false],"b":{},"c":[],"d":"x"})");
+  EXPECT_EQ(reparse("\t\"s\"\r\n"), "\"s\"");
+  EXPECT_EQ(reparse(" null "), "null");
+}
+
+TEST(JsonDocument, literals_and_numbers_directly_before_separators) {
+  EXPECT_EQ(reparse("[true,false,null,0,-0,1.5,2e3,-3E-2]"), "[true,false,null,0,-0,1.5,2e3,-3E-2]");
+  EXPECT_EQ(reparse(R"({"t":true,"f":false,"n":null,"i":12})"), R"({"t":true,"f":false,"n":null,"i":12})");
+  EXPECT_EQ(reparse("[[0],[-1],[true],[null]]"), "[[0],[-1],[true],[null]]");
+  EXPECT_EQ(reparse("false"), "false");
+  EXPECT_EQ(reparse("-0.5e-10"), "-0.5e-10");
+}
+
 TEST(JsonDocument, keeps_raw_utf8_and_escaped_nul_in_strings) {
   Document doc;
   ASSERT_TRUE(doc.parse("[\"\xE2\x82\xAC \xF0\x9F\x98\x80\", \"a\\u0000b\"]").ok());

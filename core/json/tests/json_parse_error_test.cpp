@@ -100,6 +100,28 @@ TEST(JsonParseError, bad_numbers) {
   EXPECT_EQ(error_of("1.5e"), "line 1, column 5: invalid number: expected a digit in the exponent");
 }
 
+TEST(JsonParseError, tokens_must_end_where_a_separator_or_whitespace_starts) {
+  EXPECT_EQ(error_of(R"(["a"x])"), "line 1, column 5: expected ',' or ']' after array element");
+  EXPECT_EQ(error_of(R"(["a""b"])"), "line 1, column 5: expected ',' or ']' after array element");
+  EXPECT_EQ(error_of(R"([1"a"])"), "line 1, column 3: expected ',' or ']' after array element");
+  EXPECT_EQ(error_of(R"({"a":1"b"})"), "line 1, column 7: expected ',' or '}' after object member");
+  EXPECT_EQ(error_of("[true false]"), "line 1, column 7: expected ',' or ']' after array element");
+  EXPECT_EQ(error_of(R"({"a":tru})"), "line 1, column 6: invalid literal, expected 'true'");
+  EXPECT_EQ(error_of(std::string_view("[1,\0]", 5)), "line 1, column 4: expected a value after ','");
+  EXPECT_EQ(error_of(R"([\"a"])"), "line 1, column 2: expected a value or ']'");
+  EXPECT_EQ(error_of("{\"a\" : 1 , }"), "line 1, column 10: trailing comma in object");
+  EXPECT_EQ(error_of("\xEF\xBB\xBF  "), "line 1, column 1: empty input");
+}
+
+TEST(JsonParseError, escapes_are_checked_in_keys_and_in_strings_after_other_escapes) {
+  EXPECT_EQ(error_of(R"({"a\x":1})"), "line 1, column 4: invalid escape '\\x' in string");
+  EXPECT_EQ(error_of(R"(["ok", "bad\q"])"), "line 1, column 12: invalid escape '\\q' in string");
+  EXPECT_EQ(error_of(R"(["\\", "x\u12G4"])"),
+            "line 1, column 10: invalid \\u escape in string: expected 4 hex digits");
+  EXPECT_EQ(error_of(R"(["a\n", "b", {"c\t": "\uD800"}])"),
+            "line 1, column 23: lone surrogate \\uD800 in string escape");
+}
+
 TEST(JsonParseError, bad_string_escapes) {
   EXPECT_EQ(error_of(R"("\x")"), "line 1, column 2: invalid escape '\\x' in string");
   EXPECT_EQ(error_of(R"(["\u12G4"])"),

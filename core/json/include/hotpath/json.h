@@ -1,6 +1,7 @@
 // hotpath/json: parse JSON bytes into a compact read-only tree, and write JSON back out.
-// Parsing uses simdjson (On-Demand) and keeps every number's exact source text so that
-// big integers, 1e400 and decimal arithmetic (multipleOf 0.01) can be handled exactly.
+// Parsing runs simdjson's stage 1 (SIMD structural indexing, chosen at run time) and our own
+// stage 2, and keeps every number's exact source text so that big integers, 1e400 and
+// decimal arithmetic (multipleOf 0.01) can be handled exactly.
 #pragma once
 
 #include <cstddef>
