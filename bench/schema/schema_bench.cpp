@@ -261,7 +261,8 @@ struct SuiteCase {
 };
 
 std::vector<SuiteCase> load_suite_cases(const Paths& paths) {
-  const std::string manifest_path = std::string(HOTPATH_BENCH_SOURCE_DIR) + "/schema/suite-cases.json";
+  const std::string manifest_path =
+      std::string(HOTPATH_BENCH_SOURCE_DIR) + "/schema/suite-cases.json";
   const json::Value* manifest = parse_kept(read_file(manifest_path), manifest_path);
   const json::Value* draft = manifest->find("draft");
   const json::Value* cases = manifest->find("cases");

@@ -93,7 +93,8 @@ class Arena {
       const Block& block = blocks_[++current_];
       if (block.capacity >= bytes) return take(block, bytes);
     }
-    size_t capacity = std::max(bytes, blocks_.empty() ? kFirstBlockSize : blocks_.back().capacity * 2);
+    size_t capacity =
+        std::max(bytes, blocks_.empty() ? kFirstBlockSize : blocks_.back().capacity * 2);
     blocks_.push_back(Block{std::unique_ptr<std::byte[]>(new std::byte[capacity]), capacity});
     current_ = blocks_.size() - 1;
     return take(blocks_.back(), bytes);
@@ -106,7 +107,7 @@ class Arena {
   }
 
   std::vector<Block> blocks_;
-  size_t current_ = 0;        // index of the block being filled
+  size_t current_ = 0;         // index of the block being filled
   std::byte* next_ = nullptr;  // free space of the current block: [next_, end_)
   std::byte* end_ = nullptr;
 };
@@ -147,9 +148,11 @@ inline bool is_whitespace(char c) { return kWhitespace[static_cast<unsigned char
 // separates it from the next index.
 
 // True when the scalar token at *at ends at `end`: only whitespace up to the next index.
-[[gnu::always_inline]] inline bool token_ends_at(const char* base, const uint32_t* at, const char* end) {
+[[gnu::always_inline]] inline bool token_ends_at(const char* base, const uint32_t* at,
+                                                 const char* end) {
   const char* next = base + at[1];
-  if (end == next) [[likely]] return true;
+  if (end == next) [[likely]]
+    return true;
   while (end < next && is_whitespace(*end)) ++end;
   return end == next;
 }
@@ -158,8 +161,9 @@ inline bool is_whitespace(char c) { return kWhitespace[static_cast<unsigned char
 // (stage 1 paired the quotes, skipping escaped ones). The caller checks that it is a quote.
 inline const char* string_close(const char* base, const uint32_t* at) {
   const char* close = base + at[1] - 1;
-  if (*close == '"') [[likely]] return close;  // "key": and "value", need no search
-  while (is_whitespace(*close)) --close;        // stops at the latest at the opening quote
+  if (*close == '"') [[likely]]
+    return close;                         // "key": and "value", need no search
+  while (is_whitespace(*close)) --close;  // stops at the latest at the opening quote
   return close;
 }
 
@@ -196,14 +200,30 @@ char* unescape(const char* s, const char* end, char* out) {
     if (end - s < 2) return nullptr;
     char c;
     switch (s[1]) {
-      case '"': c = '"'; break;
-      case '\\': c = '\\'; break;
-      case '/': c = '/'; break;
-      case 'b': c = '\b'; break;
-      case 'f': c = '\f'; break;
-      case 'n': c = '\n'; break;
-      case 'r': c = '\r'; break;
-      case 't': c = '\t'; break;
+      case '"':
+        c = '"';
+        break;
+      case '\\':
+        c = '\\';
+        break;
+      case '/':
+        c = '/';
+        break;
+      case 'b':
+        c = '\b';
+        break;
+      case 'f':
+        c = '\f';
+        break;
+      case 'n':
+        c = '\n';
+        break;
+      case 'r':
+        c = '\r';
+        break;
+      case 't':
+        c = '\t';
+        break;
       case 'u': {
         if (end - s < 6) return nullptr;
         int32_t cp = read_hex4(s + 2);
@@ -264,9 +284,10 @@ struct Document::Impl {
   bool build(const char* base, size_t size, uint32_t max_depth);
   [[gnu::always_inline]] inline std::string_view read_string(const char* base, const uint32_t* at,
                                                              const char*& backslash);
-  [[gnu::noinline]] std::string_view read_escaped_string(const char* s, const char* close, const char*& backslash);
-  [[gnu::always_inline]] inline bool read_scalar(const char* base, const uint32_t* at, const char*& backslash,
-                                                 Value& out);
+  [[gnu::noinline]] std::string_view read_escaped_string(const char* s, const char* close,
+                                                         const char*& backslash);
+  [[gnu::always_inline]] inline bool read_scalar(const char* base, const uint32_t* at,
+                                                 const char*& backslash, Value& out);
 };
 
 Document::Document() : impl_(std::make_unique<Impl>()) {}
@@ -276,14 +297,17 @@ Document& Document::operator=(Document&&) noexcept = default;
 
 const Value& Document::root() const { return impl_->root; }
 
-Result<const Value*, ParseError> Document::parse(std::string_view bytes, const ParseOptions& options) {
+Result<const Value*, ParseError> Document::parse(std::string_view bytes,
+                                                 const ParseOptions& options) {
   Impl& d = *impl_;
   d.root = Value::null();
   const size_t limit = std::min(options.max_size, kSimdjsonMaxSize);
   if (bytes.size() > limit) {
-    return Failure{internal::make_parse_error(
-        bytes, "input is " + std::to_string(bytes.size()) + " bytes, larger than the limit of " +
-                   std::to_string(limit) + " bytes", 0)};
+    return Failure{internal::make_parse_error(bytes,
+                                              "input is " + std::to_string(bytes.size()) +
+                                                  " bytes, larger than the limit of " +
+                                                  std::to_string(limit) + " bytes",
+                                              0)};
   }
   const size_t needed = bytes.size() + simdjson::SIMDJSON_PADDING;
   if (d.buffer_capacity < needed) {
@@ -323,7 +347,8 @@ bool Document::Impl::reserve_stage1(size_t size) {
   // SIMDJSON_FORCE_IMPLEMENTATION); simdjson keeps the choice for the process.
   const simdjson::error_code error =
       stage1 ? stage1->set_capacity(capacity)
-             : simdjson::get_active_implementation()->create_dom_parser_implementation(capacity, kStage1Depth, stage1);
+             : simdjson::get_active_implementation()->create_dom_parser_implementation(
+                   capacity, kStage1Depth, stage1);
   if (error != simdjson::SUCCESS) {
     stage1.reset();
     return false;
@@ -337,18 +362,22 @@ bool Document::Impl::reserve_stage1(size_t size) {
 // escapes point straight into the input copy (stage 1 has validated their UTF-8 and
 // control characters); `backslash` (the first '\' at or after some earlier string's start,
 // or the end of the input) tells whether this one has any.
-inline std::string_view Document::Impl::read_string(const char* base, const uint32_t* at, const char*& backslash) {
+inline std::string_view Document::Impl::read_string(const char* base, const uint32_t* at,
+                                                    const char*& backslash) {
   const char* s = base + *at + 1;
   const char* close = string_close(base, at);
-  if (close < s || *close != '"') [[unlikely]] return {};
-  if (close < backslash) [[likely]] return std::string_view(s, size_t(close - s));
+  if (close < s || *close != '"') [[unlikely]]
+    return {};
+  if (close < backslash) [[likely]]
+    return std::string_view(s, size_t(close - s));
   return read_escaped_string(s, close, backslash);
 }
 
 // The slow path of read_string: find whether [s, close) holds a backslash, and unescape it
 // into the arena if so. Each search starts past the previous backslash, so all the searches
 // of one parse scan the input at most once.
-std::string_view Document::Impl::read_escaped_string(const char* s, const char* close, const char*& backslash) {
+std::string_view Document::Impl::read_escaped_string(const char* s, const char* close,
+                                                     const char*& backslash) {
   if (backslash < s) {
     const void* found = std::memchr(s, '\\', size_t(input_end - s));
     backslash = found != nullptr ? static_cast<const char*>(found) : input_end;
@@ -362,8 +391,8 @@ std::string_view Document::Impl::read_escaped_string(const char* s, const char* 
 
 // A scalar value (string, number or literal) at structural index *at, written straight into
 // its slot: building a Value elsewhere and copying it costs a store-forwarding stall.
-inline bool Document::Impl::read_scalar(const char* base, const uint32_t* at, const char*& backslash,
-                                        Value& out) {
+inline bool Document::Impl::read_scalar(const char* base, const uint32_t* at,
+                                        const char*& backslash, Value& out) {
   const char* p = base + *at;
   if (*p == '"') {  // the most common scalar: tested first
     const std::string_view s = read_string(base, at, backslash);
@@ -387,8 +416,16 @@ inline bool Document::Impl::read_scalar(const char* base, const uint32_t* at, co
       out = Value::null();
       return true;
     case '-':
-    case '0': case '1': case '2': case '3': case '4':
-    case '5': case '6': case '7': case '8': case '9': {
+    case '0':
+    case '1':
+    case '2':
+    case '3':
+    case '4':
+    case '5':
+    case '6':
+    case '7':
+    case '8':
+    case '9': {
       const char* end = internal::parse_number(p, out);
       return end != nullptr && token_ends_at(base, at, end);
     }
@@ -409,8 +446,8 @@ bool Document::Impl::build(const char* base, size_t size, uint32_t max_depth) {
     out_of_memory = true;
     return false;
   }
-  if (stage1->stage1(reinterpret_cast<const uint8_t*>(base), size, simdjson::stage1_mode::regular) !=
-      simdjson::SUCCESS) {
+  if (stage1->stage1(reinterpret_cast<const uint8_t*>(base), size,
+                     simdjson::stage1_mode::regular) != simdjson::SUCCESS) {
     return false;  // invalid UTF-8, a control character in a string, an unclosed string, ...
   }
   const uint32_t* at = stage1->structural_indexes.get();
@@ -435,8 +472,8 @@ bool Document::Impl::build(const char* base, size_t size, uint32_t max_depth) {
 
   input_end = base + size;
   const char* backslash = base;  // see read_string; base: not searched yet
-  std::string_view key;  // key of the value being read, when its parent is an object
-  Value container;       // a container just closed, on its way to its parent's slot
+  std::string_view key;          // key of the value being read, when its parent is an object
+  Value container;               // a container just closed, on its way to its parent's slot
   char c = base[*at];
   if (c == '{') goto open_object;
   if (c == '[') goto open_array;
@@ -499,17 +536,19 @@ array_next:
 
   // Closing a container copies its children from the scratch stack to the arena, then
   // stores the container Value in the root or as its parent's new last child.
-close_object: {
+close_object : {
   --frame;
-  Member* first = reinterpret_cast<Member*>(reinterpret_cast<char*>(members.base()) + frame->first_child);
+  Member* first =
+      reinterpret_cast<Member*>(reinterpret_cast<char*>(members.base()) + frame->first_child);
   const size_t n = size_t(member - first);
   container = Value::object(arena.copy(first, n), static_cast<uint32_t>(n));
   member = first;
   goto place_container;
 }
-close_array: {
+close_array : {
   --frame;
-  Value* first = reinterpret_cast<Value*>(reinterpret_cast<char*>(items.base()) + frame->first_child);
+  Value* first =
+      reinterpret_cast<Value*>(reinterpret_cast<char*>(items.base()) + frame->first_child);
   const size_t n = size_t(item - first);
   container = Value::array(arena.copy(first, n), static_cast<uint32_t>(n));
   item = first;

@@ -17,7 +17,9 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 __extension__ typedef unsigned __int128 uint128;  // GCC/Clang builtin; exact 64x64 products
 
 template <typename T>
-int three_way(T a, T b) { return a < b ? -1 : (a > b ? 1 : 0); }
+int three_way(T a, T b) {
+  return a < b ? -1 : (a > b ? 1 : 0);
+}
 
 // The nearest double to the valid JSON number [text, end) (std::from_chars is correctly
 // rounded), as a float64 Value.
@@ -47,7 +49,10 @@ bool decompose(std::string_view text, Decimal& out) {
   if (text.size() > std::numeric_limits<uint32_t>::max() / 2) return false;
   const char* s = text.data();
   const char* e = s + text.size();
-  if (s < e && *s == '-') { out.neg = true; ++s; }
+  if (s < e && *s == '-') {
+    out.neg = true;
+    ++s;
+  }
   if (s == e || !is_digit(*s)) return false;
   const char* int_begin = s;
   if (*s == '0') {
@@ -69,7 +74,10 @@ bool decompose(std::string_view text, Decimal& out) {
   if (s < e && (*s == 'e' || *s == 'E')) {
     ++s;
     bool exp_neg = false;
-    if (s < e && (*s == '+' || *s == '-')) { exp_neg = *s == '-'; ++s; }
+    if (s < e && (*s == '+' || *s == '-')) {
+      exp_neg = *s == '-';
+      ++s;
+    }
     const char* exp_begin = s;
     while (s < e && is_digit(*s)) {
       exp10 = exp10 <= kMaxDecimalExponent / 10 ? exp10 * 10 + (*s - '0') : kMaxDecimalExponent;
@@ -105,7 +113,8 @@ int compare_decimal(const Decimal& a, const Decimal& b) {
   int magnitude = three_way(a.adjusted(), b.adjusted());
   if (magnitude == 0) {
     uint32_t n = std::min(a.digit_count(), b.digit_count());
-    for (uint32_t i = 0; i < n && magnitude == 0; ++i) magnitude = three_way(a.digit(i), b.digit(i));
+    for (uint32_t i = 0; i < n && magnitude == 0; ++i)
+      magnitude = three_way(a.digit(i), b.digit(i));
     if (magnitude == 0) magnitude = three_way(a.digit_count(), b.digit_count());
   }
   return a.neg ? -magnitude : magnitude;
@@ -146,13 +155,14 @@ const char* parse_number(const char* text, Value& out) {
       constexpr uint64_t kInt64Max = uint64_t(std::numeric_limits<int64_t>::max());
       if (neg && mantissa <= kInt64Max + 1) {
         const int64_t i = mantissa == kInt64Max + 1 ? std::numeric_limits<int64_t>::min()
-                                                     : -static_cast<int64_t>(mantissa);
+                                                    : -static_cast<int64_t>(mantissa);
         out = Value::number(NumberKind::int64, text, n, static_cast<double>(i), i);
         return s;
       }
       if (!neg) {
         const NumberKind kind = mantissa <= kInt64Max ? NumberKind::int64 : NumberKind::uint64;
-        out = Value::number(kind, text, n, static_cast<double>(mantissa), static_cast<int64_t>(mantissa));
+        out = Value::number(kind, text, n, static_cast<double>(mantissa),
+                            static_cast<int64_t>(mantissa));
         return s;
       }
     }
@@ -185,10 +195,12 @@ const char* parse_number(const char* text, Value& out) {
                                       1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                       1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
   const int64_t scale = exponent - int64_t(frac_digits);
-  if (int_digits + frac_digits <= 19 && mantissa <= (uint64_t(1) << 53) && scale >= -22 && scale <= 22) {
+  if (int_digits + frac_digits <= 19 && mantissa <= (uint64_t(1) << 53) && scale >= -22 &&
+      scale <= 22) {
     double d = static_cast<double>(mantissa);
     d = scale < 0 ? d / kPow10[-scale] : d * kPow10[scale];
-    out = Value::number(NumberKind::float64, text, static_cast<uint32_t>(s - text), neg ? -d : d, 0);
+    out =
+        Value::number(NumberKind::float64, text, static_cast<uint32_t>(s - text), neg ? -d : d, 0);
     return s;
   }
   return parse_float(text, s, neg, out);
@@ -357,11 +369,14 @@ bool Value::is_integer() const {
 int compare_numbers(const Value& a, const Value& b) {
   NumberKind ka = a.number_kind();
   NumberKind kb = b.number_kind();
-  if (ka == NumberKind::int64 && kb == NumberKind::int64) return three_way(a.as_int64(), b.as_int64());
+  if (ka == NumberKind::int64 && kb == NumberKind::int64)
+    return three_way(a.as_int64(), b.as_int64());
   if (ka != NumberKind::float64 && kb != NumberKind::float64) {
     // uint64 kind holds values above INT64_MAX; compare mixed signs without overflow.
-    if (ka == NumberKind::uint64 && kb == NumberKind::uint64) return three_way(a.as_uint64(), b.as_uint64());
-    if (ka == NumberKind::uint64) return b.as_int64() < 0 ? 1 : three_way(a.as_uint64(), uint64_t(b.as_int64()));
+    if (ka == NumberKind::uint64 && kb == NumberKind::uint64)
+      return three_way(a.as_uint64(), b.as_uint64());
+    if (ka == NumberKind::uint64)
+      return b.as_int64() < 0 ? 1 : three_way(a.as_uint64(), uint64_t(b.as_int64()));
     return a.as_int64() < 0 ? -1 : three_way(uint64_t(a.as_int64()), b.as_uint64());
   }
   // Rounding to nearest is monotonic, so different doubles order their exact values;
@@ -386,7 +401,8 @@ int compare_number_text(const Value& a, std::string_view limit_text) {
 
 bool is_multiple_of(const Value& a, std::string_view divisor_text) {
   int64_t divisor = 0;
-  if (a.number_kind() == NumberKind::int64 && small_integer_text(divisor_text, divisor) && divisor > 0) {
+  if (a.number_kind() == NumberKind::int64 && small_integer_text(divisor_text, divisor) &&
+      divisor > 0) {
     return a.as_int64() % divisor == 0;
   }
   Decimal da, db;

@@ -64,8 +64,16 @@ class SyntaxChecker {
           if (scan_string()) return true;
           break;
         case '-':
-        case '0': case '1': case '2': case '3': case '4':
-        case '5': case '6': case '7': case '8': case '9':
+        case '0':
+        case '1':
+        case '2':
+        case '3':
+        case '4':
+        case '5':
+        case '6':
+        case '7':
+        case '8':
+        case '9':
           if (scan_number()) return true;
           break;
         case 't':
@@ -74,7 +82,8 @@ class SyntaxChecker {
           if (scan_literal(c == 't' ? "true" : c == 'f' ? "false" : "null")) return true;
           break;
         default:
-          if (c == ']' && expect == Expect::next_item) return fail("trailing comma in array", comma_);
+          if (c == ']' && expect == Expect::next_item)
+            return fail("trailing comma in array", comma_);
           return fail_unexpected(expected_value_message(expect));
       }
       // A value is complete: close containers until the next value is due.
@@ -127,10 +136,14 @@ class SyntaxChecker {
 
   static const char* expected_value_message(Expect e) {
     switch (e) {
-      case Expect::root_value: return "expected a value";
-      case Expect::first_item: return "expected a value or ']'";
-      case Expect::next_item: return "expected a value after ','";
-      case Expect::member_value: return "expected a value after ':'";
+      case Expect::root_value:
+        return "expected a value";
+      case Expect::first_item:
+        return "expected a value or ']'";
+      case Expect::next_item:
+        return "expected a value after ','";
+      case Expect::member_value:
+        return "expected a value after ':'";
     }
     return "expected a value";
   }
@@ -151,8 +164,9 @@ class SyntaxChecker {
   }
   bool fail_end_of_input() {
     if (stack_.empty()) return fail("unexpected end of input", in_.size());
-    return fail(stack_.back() ? "unexpected end of input in object" : "unexpected end of input in array",
-                in_.size());
+    return fail(
+        stack_.back() ? "unexpected end of input in object" : "unexpected end of input in array",
+        in_.size());
   }
   // An unexpected byte at pos_: invalid UTF-8 is named as such, anything else gets `msg`.
   bool fail_unexpected(const char* msg) {
@@ -252,7 +266,14 @@ class SyntaxChecker {
         if (i + 1 >= n) return fail("unexpected end of input in string", n);
         const char e = in_[i + 1];
         switch (e) {
-          case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+          case '"':
+          case '\\':
+          case '/':
+          case 'b':
+          case 'f':
+          case 'n':
+          case 'r':
+          case 't':
             i += 2;
             continue;
           case 'u': {
@@ -262,22 +283,25 @@ class SyntaxChecker {
             if (cp >= 0xD800 && cp <= 0xDBFF) {
               uint32_t low = 0;
               bool low_failed = false;
-              if (i + 7 < n && in_[i + 6] == '\\' && in_[i + 7] == 'u' &&
-                  i + 11 < n && read_hex4(i + 8, i + 6, low, low_failed) && low >= 0xDC00 && low <= 0xDFFF) {
+              if (i + 7 < n && in_[i + 6] == '\\' && in_[i + 7] == 'u' && i + 11 < n &&
+                  read_hex4(i + 8, i + 6, low, low_failed) && low >= 0xDC00 && low <= 0xDFFF) {
                 i += 12;
                 continue;
               }
-              return fail("lone surrogate " + std::string(in_.substr(i, 6)) + " in string escape", i);
+              return fail("lone surrogate " + std::string(in_.substr(i, 6)) + " in string escape",
+                          i);
             }
             if (cp >= 0xDC00 && cp <= 0xDFFF) {
-              return fail("lone surrogate " + std::string(in_.substr(i, 6)) + " in string escape", i);
+              return fail("lone surrogate " + std::string(in_.substr(i, 6)) + " in string escape",
+                          i);
             }
             i += 6;
             continue;
           }
           default: {
             const auto eb = static_cast<unsigned char>(e);
-            if (eb >= 0x20 && eb < 0x7F) return fail(std::string("invalid escape '\\") + e + "' in string", i);
+            if (eb >= 0x20 && eb < 0x7F)
+              return fail(std::string("invalid escape '\\") + e + "' in string", i);
             return fail("invalid escape: '\\' followed by byte " + hex_byte(eb) + " in string", i);
           }
         }
@@ -306,7 +330,8 @@ class SyntaxChecker {
     }
     if (in_[i] == '0') {
       ++i;
-      if (i < n && is_digit(in_[i])) return fail("invalid number: leading zeros are not allowed", i - 1);
+      if (i < n && is_digit(in_[i]))
+        return fail("invalid number: leading zeros are not allowed", i - 1);
     } else {
       while (i < n && is_digit(in_[i])) ++i;
     }
@@ -318,7 +343,8 @@ class SyntaxChecker {
     if (i < n && (in_[i] == 'e' || in_[i] == 'E')) {
       ++i;
       if (i < n && (in_[i] == '+' || in_[i] == '-')) ++i;
-      if (i >= n || !is_digit(in_[i])) return fail("invalid number: expected a digit in the exponent", i);
+      if (i >= n || !is_digit(in_[i]))
+        return fail("invalid number: expected a digit in the exponent", i);
       while (i < n && is_digit(in_[i])) ++i;
     }
     pos_ = i;
@@ -342,7 +368,8 @@ class SyntaxChecker {
 
 }  // namespace
 
-bool find_syntax_error(std::string_view input, uint32_t max_depth, std::string& message, size_t& offset) {
+bool find_syntax_error(std::string_view input, uint32_t max_depth, std::string& message,
+                       size_t& offset) {
   SyntaxChecker checker(input, max_depth);
   if (!checker.run()) return false;
   message = std::move(checker.message);
@@ -358,7 +385,8 @@ ParseError make_parse_error(std::string_view input, std::string message, size_t 
   const std::string_view before = input.substr(0, offset);
   error.line = static_cast<uint32_t>(1 + std::count(before.begin(), before.end(), '\n'));
   const size_t last_newline = before.rfind('\n');
-  error.column = static_cast<uint32_t>(last_newline == std::string_view::npos ? offset + 1 : offset - last_newline);
+  error.column = static_cast<uint32_t>(
+      last_newline == std::string_view::npos ? offset + 1 : offset - last_newline);
   return error;
 }
 

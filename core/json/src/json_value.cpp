@@ -6,12 +6,18 @@ namespace hotpath::json {
 
 std::string_view type_name(Type t) {
   switch (t) {
-    case Type::null: return "null";
-    case Type::boolean: return "boolean";
-    case Type::number: return "number";
-    case Type::string: return "string";
-    case Type::array: return "array";
-    case Type::object: return "object";
+    case Type::null:
+      return "null";
+    case Type::boolean:
+      return "boolean";
+    case Type::number:
+      return "number";
+    case Type::string:
+      return "string";
+    case Type::array:
+      return "array";
+    case Type::object:
+      return "object";
   }
   return "unknown";
 }
@@ -46,21 +52,25 @@ bool equal_objects(const Value& a, const Value& b) {
 bool equal(const Value& a, const Value& b) {
   if (a.type() != b.type()) return false;
   switch (a.type()) {
-    case Type::null: return true;
-    case Type::boolean: return a.as_bool() == b.as_bool();
+    case Type::null:
+      return true;
+    case Type::boolean:
+      return a.as_bool() == b.as_bool();
     case Type::number:
       if (a.number_kind() == NumberKind::int64 && b.number_kind() == NumberKind::int64) {
         return a.as_int64() == b.as_int64();
       }
       return compare_numbers(a, b) == 0;
-    case Type::string: return a.as_string() == b.as_string();
+    case Type::string:
+      return a.as_string() == b.as_string();
     case Type::array:
       if (a.size() != b.size()) return false;
       for (uint32_t i = 0; i < a.size(); ++i) {
         if (!equal(a[i], b[i])) return false;
       }
       return true;
-    case Type::object: return equal_objects(a, b);
+    case Type::object:
+      return equal_objects(a, b);
   }
   return false;
 }

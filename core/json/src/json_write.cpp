@@ -20,8 +20,12 @@ void write_number(const Value& v, std::string& out) {
   char buf[32];
   std::to_chars_result r{};
   switch (v.number_kind()) {
-    case NumberKind::int64: r = std::to_chars(buf, buf + sizeof buf, v.as_int64()); break;
-    case NumberKind::uint64: r = std::to_chars(buf, buf + sizeof buf, v.as_uint64()); break;
+    case NumberKind::int64:
+      r = std::to_chars(buf, buf + sizeof buf, v.as_int64());
+      break;
+    case NumberKind::uint64:
+      r = std::to_chars(buf, buf + sizeof buf, v.as_uint64());
+      break;
     case NumberKind::float64:
       if (!std::isfinite(v.as_double())) {
         out.append("null");  // JSON has no infinity; this is what JSON.stringify writes
@@ -41,7 +45,9 @@ inline bool word_needs_escape(uint64_t w) {
   constexpr uint64_t kHigh = 0x8080808080808080u;
   const uint64_t quote = w ^ (kOnes * '"');
   const uint64_t backslash = w ^ (kOnes * '\\');
-  return (((w - kOnes * 0x20) & ~w) | ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash)) & kHigh;
+  return (((w - kOnes * 0x20) & ~w) | ((quote - kOnes) & ~quote) |
+          ((backslash - kOnes) & ~backslash)) &
+         kHigh;
 }
 
 void write_string(std::string_view s, std::string& out) {
@@ -67,13 +73,27 @@ void write_string(std::string_view s, std::string& out) {
     out.append(run, size_t(p - run));
     run = ++p;
     switch (c) {
-      case '"': out.append("\\\"", 2); break;
-      case '\\': out.append("\\\\", 2); break;
-      case '\b': out.append("\\b", 2); break;
-      case '\f': out.append("\\f", 2); break;
-      case '\n': out.append("\\n", 2); break;
-      case '\r': out.append("\\r", 2); break;
-      case '\t': out.append("\\t", 2); break;
+      case '"':
+        out.append("\\\"", 2);
+        break;
+      case '\\':
+        out.append("\\\\", 2);
+        break;
+      case '\b':
+        out.append("\\b", 2);
+        break;
+      case '\f':
+        out.append("\\f", 2);
+        break;
+      case '\n':
+        out.append("\\n", 2);
+        break;
+      case '\r':
+        out.append("\\r", 2);
+        break;
+      case '\t':
+        out.append("\\t", 2);
+        break;
       default: {
         const char escape[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
         out.append(escape, sizeof escape);
@@ -86,10 +106,18 @@ void write_string(std::string_view s, std::string& out) {
 
 void write(const Value& v, std::string& out) {
   switch (v.type()) {
-    case Type::null: out.append("null", 4); return;
-    case Type::boolean: v.as_bool() ? out.append("true", 4) : out.append("false", 5); return;
-    case Type::number: write_number(v, out); return;
-    case Type::string: write_string(v.as_string(), out); return;
+    case Type::null:
+      out.append("null", 4);
+      return;
+    case Type::boolean:
+      v.as_bool() ? out.append("true", 4) : out.append("false", 5);
+      return;
+    case Type::number:
+      write_number(v, out);
+      return;
+    case Type::string:
+      write_string(v.as_string(), out);
+      return;
     case Type::array:
       out.push_back('[');
       for (const Value* item = v.begin_items(); item != v.end_items(); ++item) {

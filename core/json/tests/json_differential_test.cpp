@@ -52,7 +52,8 @@ std::string mutate(std::string s, std::mt19937& rng) {
 // Pretty-printed input, escapes in keys and values, long strings that cross simdjson's
 // 64-byte blocks, and every number shape: the paths of the builder's stage 2.
 const char* const kStage2Seeds[] = {
-    "{\n  \"id\": \"7d9f2c3e\",\n  \"qty\": 1500,\n  \"px\": 172.35,\n  \"tags\": [\n    \"a\\nb\",\n"
+    "{\n  \"id\": \"7d9f2c3e\",\n  \"qty\": 1500,\n  \"px\": 172.35,\n  \"tags\": [\n    "
+    "\"a\\nb\",\n"
     "    true\n  ],\n  \"k\\\"q\": null\n}\n",
     R"(["0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\u00e9","x",false])",
     "[0,-0,1.5e+10,-2E-3,12345678901234567890,123456789012345678901234567890,0.1e1]",

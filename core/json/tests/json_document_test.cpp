@@ -122,8 +122,10 @@ TEST(JsonDocument, accepts_whitespace_around_every_token) {
 }
 
 TEST(JsonDocument, literals_and_numbers_directly_before_separators) {
-  EXPECT_EQ(reparse("[true,false,null,0,-0,1.5,2e3,-3E-2]"), "[true,false,null,0,-0,1.5,2e3,-3E-2]");
-  EXPECT_EQ(reparse(R"({"t":true,"f":false,"n":null,"i":12})"), R"({"t":true,"f":false,"n":null,"i":12})");
+  EXPECT_EQ(reparse("[true,false,null,0,-0,1.5,2e3,-3E-2]"),
+            "[true,false,null,0,-0,1.5,2e3,-3E-2]");
+  EXPECT_EQ(reparse(R"({"t":true,"f":false,"n":null,"i":12})"),
+            R"({"t":true,"f":false,"n":null,"i":12})");
   EXPECT_EQ(reparse("[[0],[-1],[true],[null]]"), "[[0],[-1],[true],[null]]");
   EXPECT_EQ(reparse("false"), "false");
   EXPECT_EQ(reparse("-0.5e-10"), "-0.5e-10");

@@ -107,7 +107,8 @@ TEST(JsonParseError, tokens_must_end_where_a_separator_or_whitespace_starts) {
   EXPECT_EQ(error_of(R"({"a":1"b"})"), "line 1, column 7: expected ',' or '}' after object member");
   EXPECT_EQ(error_of("[true false]"), "line 1, column 7: expected ',' or ']' after array element");
   EXPECT_EQ(error_of(R"({"a":tru})"), "line 1, column 6: invalid literal, expected 'true'");
-  EXPECT_EQ(error_of(std::string_view("[1,\0]", 5)), "line 1, column 4: expected a value after ','");
+  EXPECT_EQ(error_of(std::string_view("[1,\0]", 5)),
+            "line 1, column 4: expected a value after ','");
   EXPECT_EQ(error_of(R"([\"a"])"), "line 1, column 2: expected a value or ']'");
   EXPECT_EQ(error_of("{\"a\" : 1 , }"), "line 1, column 10: trailing comma in object");
   EXPECT_EQ(error_of("\xEF\xBB\xBF  "), "line 1, column 1: empty input");
