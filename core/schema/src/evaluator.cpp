@@ -750,196 +750,148 @@ HP_NOINLINE bool op_unevaluated_items(const Keyword& k, const json::Value& inst,
 }
 
 // Leaf assertions: never recurse, so their frame size does not add up with depth.
-HP_COLD bool eval_assertion(const Keyword& k, const json::Value& inst, Ctx& c) {
-  // ---- assertions: on failure, report at <path>/<keyword> --------------------------------
+// Basic-mode report of a leaf assertion that check_assertion has already found failing: this
+// only words the error (re-deriving details such as the length or the duplicate's index).
+HP_COLD void report_assertion(const Keyword& k, const json::Value& inst, Ctx& c) {
   auto fail = [&](std::string message, std::string params) {
-    if (c.basic) {
-      PathMark km(c.kpath);
-      append_pointer_token(c.kpath, k.name);
-      report(c, k.name, k.abs_location, std::move(message), std::move(params));
-    }
-    return false;
+    PathMark km(c.kpath);
+    append_pointer_token(c.kpath, k.name);
+    report(c, k.name, k.abs_location, std::move(message), std::move(params));
   };
+  auto plural = [](uint64_t n, const char* one, const char* many) { return n == 1 ? one : many; };
   switch (k.op) {
-    case Op::type:
-      if (type_matches(k.type_mask, inst, k.flag)) return true;
-      {
-        std::string want = type_list(k.type_mask);
-        std::string shown = want;
-        std::replace(shown.begin(), shown.end(), ',', '|');
-        return fail("must be " + (k.type_mask & (k.type_mask - 1) ? "one of " + shown : shown) +
-                        ", got " + std::string(json::type_name(inst.type())) +
-                        (inst.is_number() || inst.is_bool() || inst.is_null() ? " " + preview(inst)
-                                                                              : std::string()),
-                    "{\"type\":" + quoted(want) + "}");
-      }
+    case Op::type: {
+      std::string want = type_list(k.type_mask);
+      std::string shown = want;
+      std::replace(shown.begin(), shown.end(), ',', '|');
+      fail("must be " + (k.type_mask & (k.type_mask - 1) ? "one of " + shown : shown) + ", got " +
+               std::string(json::type_name(inst.type())) +
+               (inst.is_number() || inst.is_bool() || inst.is_null() ? " " + preview(inst)
+                                                                     : std::string()),
+           "{\"type\":" + quoted(want) + "}");
+      return;
+    }
     case Op::enum_: {
-      if (k.all_strings) {
-        if (inst.is_string()) {
-          std::string_view s = inst.as_string();
-          for (const json::Value& v : k.values)
-            if (v.as_string() == s) return true;
-        }
-      } else {
-        for (const json::Value& v : k.values)
-          if (json::equal(v, inst)) return true;
-      }
-      if (!c.basic) return false;
       std::string allowed = "[";
       for (size_t i = 0; i < k.values.size(); ++i)
         allowed += (i ? "," : "") + json::to_string(k.values[i]);
       allowed += "]";
       std::string shown = allowed.size() > 200 ? allowed.substr(0, 196) + "...]" : allowed;
-      return fail("must be one of " + shown + ", got " + preview(inst),
-                  "{\"allowedValues\":" + allowed + "}");
+      fail("must be one of " + shown + ", got " + preview(inst),
+           "{\"allowedValues\":" + allowed + "}");
+      return;
     }
     case Op::const_:
-      if (json::equal(k.values[0], inst)) return true;
-      return fail(
-          "must be equal to the constant " + preview(k.values[0]) + ", got " + preview(inst),
-          "{\"allowedValue\":" + json::to_string(k.values[0]) + "}");
-    case Op::multiple_of:
-      if (!inst.is_number() || json::is_multiple_of(inst, k.number.number_text())) return true;
-      return fail(
-          "must be a multiple of " + std::string(k.number.number_text()) + ", got " + preview(inst),
-          "{\"multipleOf\":" + std::string(k.number.number_text()) + "}");
+      fail("must be equal to the constant " + preview(k.values[0]) + ", got " + preview(inst),
+           "{\"allowedValue\":" + json::to_string(k.values[0]) + "}");
+      return;
+    case Op::multiple_of: {
+      std::string divisor(k.number.number_text());
+      fail("must be a multiple of " + divisor + ", got " + preview(inst),
+           "{\"multipleOf\":" + divisor + "}");
+      return;
+    }
     case Op::maximum:
     case Op::exclusive_maximum:
     case Op::minimum:
     case Op::exclusive_minimum: {
-      if (!inst.is_number()) return true;
-      int cmp = json::compare_numbers(inst, k.number);
-      const char* op = nullptr;
-      switch (k.op) {
-        case Op::maximum:
-          if (cmp <= 0) return true;
-          op = "<=";
-          break;
-        case Op::exclusive_maximum:
-          if (cmp < 0) return true;
-          op = "<";
-          break;
-        case Op::minimum:
-          if (cmp >= 0) return true;
-          op = ">=";
-          break;
-        default:
-          if (cmp > 0) return true;
-          op = ">";
-          break;
-      }
+      const char* op = k.op == Op::maximum             ? "<="
+                       : k.op == Op::exclusive_maximum ? "<"
+                       : k.op == Op::minimum           ? ">="
+                                                       : ">";
       std::string lim(k.number.number_text());
-      return fail("must be " + std::string(op) + " " + lim + ", got " + preview(inst),
-                  "{\"comparison\":\"" + std::string(op) + "\",\"limit\":" + lim + "}");
+      fail("must be " + std::string(op) + " " + lim + ", got " + preview(inst),
+           "{\"comparison\":\"" + std::string(op) + "\",\"limit\":" + lim + "}");
+      return;
     }
     case Op::max_length:
-    case Op::min_length: {
-      if (!inst.is_string()) return true;
-      std::string_view s = inst.as_string();
-      // Byte length bounds the code-point count from above: count only when it matters.
-      if (k.op == Op::max_length && s.size() <= k.count) return true;
-      size_t len = json::count_code_points(s);
-      bool is_max = k.op == Op::max_length;
-      if (is_max ? len <= k.count : len >= k.count) return true;
-      return fail("must be at " + std::string(is_max ? "most " : "least ") +
-                      std::to_string(k.count) + " character" + (k.count == 1 ? "" : "s") +
-                      " long, got " + std::to_string(len),
-                  "{\"limit\":" + std::to_string(k.count) + "}");
-    }
-    case Op::pattern: {
-      if (!inst.is_string()) return true;
-      regex::Status st = k.regex->test(inst.as_string(), c.prog.regex_step_budget);
-      if (st == regex::Status::match) return true;
-      if (st == regex::Status::budget_exceeded) {
-        return fail("pattern " + quoted(k.names[0]) + " exceeded the regex step budget (" +
-                        std::to_string(c.prog.regex_step_budget) + " steps); the value is rejected",
-                    "{\"pattern\":" + quoted(k.names[0]) + "}");
+    case Op::min_length:
+      fail("must be at " + std::string(k.op == Op::max_length ? "most " : "least ") +
+               std::to_string(k.count) + plural(k.count, " character", " characters") +
+               " long, got " + std::to_string(json::count_code_points(inst.as_string())),
+           "{\"limit\":" + std::to_string(k.count) + "}");
+      return;
+    case Op::pattern:
+      if (k.regex->test(inst.as_string(), c.prog.regex_step_budget) ==
+          regex::Status::budget_exceeded) {
+        fail("pattern " + quoted(k.names[0]) + " exceeded the regex step budget (" +
+                 std::to_string(c.prog.regex_step_budget) + " steps); the value is rejected",
+             "{\"pattern\":" + quoted(k.names[0]) + "}");
+      } else {
+        fail("must match pattern " + quoted(k.names[0]) + ", got " + preview(inst),
+             "{\"pattern\":" + quoted(k.names[0]) + "}");
       }
-      return fail("must match pattern " + quoted(k.names[0]) + ", got " + preview(inst),
-                  "{\"pattern\":" + quoted(k.names[0]) + "}");
-    }
+      return;
     case Op::max_items:
-    case Op::min_items: {
-      if (!inst.is_array()) return true;
-      bool is_max = k.op == Op::max_items;
-      if (is_max ? inst.size() <= k.count : inst.size() >= k.count) return true;
-      return fail("must have at " + std::string(is_max ? "most " : "least ") +
-                      std::to_string(k.count) + " item" + (k.count == 1 ? "" : "s") + ", got " +
-                      std::to_string(inst.size()),
-                  "{\"limit\":" + std::to_string(k.count) + "}");
-    }
+    case Op::min_items:
+      fail("must have at " + std::string(k.op == Op::max_items ? "most " : "least ") +
+               std::to_string(k.count) + plural(k.count, " item", " items") + ", got " +
+               std::to_string(inst.size()),
+           "{\"limit\":" + std::to_string(k.count) + "}");
+      return;
     case Op::unique_items: {
-      if (!inst.is_array()) return true;
       uint32_t i = 0, j = 0;
-      if (!find_duplicate(inst, &i, &j)) return true;
-      return fail("must not contain duplicate items (items " + std::to_string(i) + " and " +
-                      std::to_string(j) + " are equal)",
-                  "{\"i\":" + std::to_string(j) + ",\"j\":" + std::to_string(i) + "}");
+      find_duplicate(inst, &i, &j);
+      fail("must not contain duplicate items (items " + std::to_string(i) + " and " +
+               std::to_string(j) + " are equal)",
+           "{\"i\":" + std::to_string(j) + ",\"j\":" + std::to_string(i) + "}");
+      return;
     }
     case Op::max_properties:
-    case Op::min_properties: {
-      if (!inst.is_object()) return true;
-      bool is_max = k.op == Op::max_properties;
-      if (is_max ? inst.size() <= k.count : inst.size() >= k.count) return true;
-      return fail("must have at " + std::string(is_max ? "most " : "least ") +
-                      std::to_string(k.count) + " propert" + (k.count == 1 ? "y" : "ies") +
-                      ", got " + std::to_string(inst.size()),
-                  "{\"limit\":" + std::to_string(k.count) + "}");
-    }
-    case Op::required: {
-      if (!inst.is_object()) return true;
-      // One pass over the members marks which required names are present.
-      const size_t r = k.names.size();
-      if (r <= 64 && r > 1) {
-        uint64_t seen = 0;
-        for (auto m = inst.begin_members(); m != inst.end_members(); ++m) {
-          if (int j = k.name_table.find(m->key); j >= 0) seen |= uint64_t(1) << j;
-        }
-        if (seen == (r == 64 ? ~uint64_t(0) : (uint64_t(1) << r) - 1)) return true;
-        if (!c.basic) return false;
-      }
-      bool ok = true;
-      for (const std::string& name : k.names) {
-        if (inst.find(name)) continue;
-        ok = false;
-        if (!c.basic) return false;
-        fail("required property " + quoted(name) + " is missing",
-             "{\"missingProperty\":" + quoted(name) + "}");
-      }
-      return ok;
-    }
-    case Op::format: {
-      if (!inst.is_string() || k.format_check(inst.as_string())) return true;
-      return fail("must be a valid " + k.names[0] + ", got " + preview(inst),
-                  "{\"format\":" + quoted(k.names[0]) + "}");
-    }
-    case Op::content: {
-      if (!inst.is_string()) return true;
-      std::string decoded;
-      std::string_view text = inst.as_string();
-      if (k.flag) {
-        if (!decode_base64(text, decoded)) {
-          return fail("must be base64-encoded (contentEncoding), got " + preview(inst), "{}");
-        }
-        text = decoded;
-      }
-      if (k.all_strings) {
-        json::Document doc;
-        if (auto r = doc.parse(text); !r) {
-          return fail("must contain a JSON document (contentMediaType application/json): " +
-                          r.error().to_string(),
-                      "{}");
+    case Op::min_properties:
+      fail("must have at " + std::string(k.op == Op::max_properties ? "most " : "least ") +
+               std::to_string(k.count) + plural(k.count, " property", " properties") + ", got " +
+               std::to_string(inst.size()),
+           "{\"limit\":" + std::to_string(k.count) + "}");
+      return;
+    case Op::required:
+      for (const std::string& name : k.names) {  // one error per missing name
+        if (!inst.find(name)) {
+          fail("required property " + quoted(name) + " is missing",
+               "{\"missingProperty\":" + quoted(name) + "}");
         }
       }
-      return true;
-    }
+      return;
+    case Op::format:
+      fail("must be a valid " + k.names[0] + ", got " + preview(inst),
+           "{\"format\":" + quoted(k.names[0]) + "}");
+      return;
     default:
-      return true;
+      return;
   }
 }
 
+// draft-07 contentEncoding/contentMediaType: decides and reports (rare, so one cold path).
+HP_COLD bool eval_content(const Keyword& k, const json::Value& inst, Ctx& c) {
+  if (!inst.is_string()) return true;
+  auto fail = [&](std::string message) {
+    if (c.basic) {
+      PathMark km(c.kpath);
+      append_pointer_token(c.kpath, k.name);
+      report(c, k.name, k.abs_location, std::move(message), "{}");
+    }
+    return false;
+  };
+  std::string decoded;
+  std::string_view text = inst.as_string();
+  if (k.flag) {
+    if (!decode_base64(text, decoded)) {
+      return fail("must be base64-encoded (contentEncoding), got " + preview(inst));
+    }
+    text = decoded;
+  }
+  if (k.all_strings) {
+    json::Document doc;
+    if (auto r = doc.parse(text); !r) {
+      return fail("must contain a JSON document (contentMediaType application/json): " +
+                  r.error().to_string());
+    }
+  }
+  return true;
+}
+
 // The pass/fail part of every leaf assertion: no strings, no allocation. On failure in basic
-// mode, eval_assertion runs again to report (failure is the rare case).
+// mode, report_assertion words the error (failure is the rare case).
 inline bool check_assertion(const Keyword& k, const json::Value& inst, const Ctx& c) {
   switch (k.op) {
     case Op::type:
@@ -1054,12 +1006,12 @@ bool eval_keyword(const Keyword& k, const json::Value& inst, Ctx& c, Annotations
     case Op::unevaluated_items:
       return op_unevaluated_items(k, inst, c, ann);
     case Op::content:
-      return eval_assertion(k, inst, c);
+      return eval_content(k, inst, c);
     default:
       if (check_assertion(k, inst, c)) [[likely]]
         return true;
-      if (!c.basic) return false;
-      return eval_assertion(k, inst, c);
+      if (c.basic) report_assertion(k, inst, c);
+      return false;
   }
 }
 
