@@ -10,6 +10,12 @@ APT_PACKAGES=(
   unicode-data                                 # UCD files; regex/IDNA tables are generated from them at build time
   libxxhash-dev libssl-dev                     # kernels: xxh3/xxh64 (header-only use) and SHA-256
   nodejs                                       # bench against ajv, npm dependencies
+  emscripten                                   # bindings/wasm (Debian's emcc 3.1.6)
+  chromium                                     # browser tests of the wasm package and playground
+  libboost1.81-dev                             # hotpathd: Boost.Beast/Asio
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler  # hotpathd: gRPC
+  redis-server libhiredis-dev                  # hotpathd: shared state; a real server in tests
+  wrk                                          # load generation in benchmarks
 )
 
 missing=()
