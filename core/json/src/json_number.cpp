@@ -3,9 +3,12 @@
 // cannot decide, the decimal text is compared exactly (see json_number.h).
 #include "json_number.h"
 
+#include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
+#include <string>
 #include <system_error>
 #include <vector>
 
@@ -25,7 +28,19 @@ int three_way(T a, T b) {
 // rounded), as a float64 Value.
 const char* parse_float(const char* text, const char* end, bool neg, Value& out) {
   double d = 0;
+#if defined(__EMSCRIPTEN__)
+  // Emscripten 3.1.6's libc++ has no floating-point from_chars; musl's strtod is correctly
+  // rounded too. It needs a terminated copy; ERANGE maps to from_chars' result_out_of_range.
+  std::string terminated(text, size_t(end - text));
+  char* stop = nullptr;
+  errno = 0;
+  double parsed = std::strtod(terminated.c_str(), &stop);
+  const char* ptr = text + (stop - terminated.c_str());
+  std::errc ec = errno == ERANGE ? std::errc::result_out_of_range : std::errc();
+  if (ec == std::errc()) d = parsed;
+#else
   auto [ptr, ec] = std::from_chars(text, end, d);
+#endif
   if (ec == std::errc::result_out_of_range) {
     // from_chars leaves d untouched when the value is beyond double's range: the nearest
     // double is then +-inf (overflow) or +-0 (underflow).
@@ -399,11 +414,76 @@ int compare_number_text(const Value& a, std::string_view limit_text) {
   return exact_compare_texts(a, limit_text);
 }
 
+namespace {
+
+// A JSON number text with at most 19 significant digits as digits * 10^exp, trailing zeros
+// moved into exp (so digits is free of them unless zero). False for longer texts or huge
+// exponents: the caller then takes the general path.
+bool short_decimal(std::string_view t, uint64_t& digits, int64_t& exp, bool& neg) {
+  size_t i = 0, n = t.size();
+  neg = n > 0 && t[0] == '-';
+  if (neg) ++i;
+  uint64_t m = 0;
+  int count = 0;
+  int64_t e = 0;
+  bool any = false;
+  for (; i < n && t[i] >= '0' && t[i] <= '9'; ++i, any = true) {
+    if (m == 0 && t[i] == '0') continue;  // leading zeros
+    if (++count > 19) return false;
+    m = m * 10 + uint64_t(t[i] - '0');
+  }
+  if (i < n && t[i] == '.') {
+    for (++i; i < n && t[i] >= '0' && t[i] <= '9'; ++i, any = true) {
+      --e;
+      if (m == 0 && t[i] == '0') continue;
+      if (++count > 19) return false;
+      m = m * 10 + uint64_t(t[i] - '0');
+    }
+  }
+  if (!any) return false;
+  if (i < n && (t[i] == 'e' || t[i] == 'E')) {
+    ++i;
+    bool eneg = i < n && t[i] == '-';
+    if (i < n && (t[i] == '-' || t[i] == '+')) ++i;
+    int64_t x = 0;
+    int xd = 0;
+    for (; i < n && t[i] >= '0' && t[i] <= '9'; ++i) {
+      if (++xd > 6) return false;
+      x = x * 10 + (t[i] - '0');
+    }
+    if (xd == 0) return false;
+    e += eneg ? -x : x;
+  }
+  if (i != n) return false;
+  if (m != 0) {
+    while (m % 10 == 0) {
+      m /= 10;
+      ++e;
+    }
+  }
+  digits = m;
+  exp = e;
+  return true;
+}
+
+}  // namespace
+
 bool is_multiple_of(const Value& a, std::string_view divisor_text) {
   int64_t divisor = 0;
   if (a.number_kind() == NumberKind::int64 && small_integer_text(divisor_text, divisor) &&
       divisor > 0) {
     return a.as_int64() % divisor == 0;
+  }
+  // Short decimals (prices, quantities): a = A * 10^ea, divisor = B * 10^eb in 64-bit parts.
+  uint64_t A = 0, B = 0;
+  int64_t ea = 0, eb = 0;
+  bool na = false, nb = false;
+  if (short_decimal(divisor_text, B, eb, nb) && short_decimal(a.number_text(), A, ea, na)) {
+    if (B == 0 || nb) return false;
+    if (A == 0) return true;
+    if (ea < eb) return false;  // B * 10^(eb-ea) would have to divide A, which has no factor 10
+    if (B == 1) return true;
+    return mul_mod(A % B, pow10_mod(static_cast<uint64_t>(ea - eb), B), B) == 0;
   }
   Decimal da, db;
   if (!decompose(divisor_text, db) || db.is_zero() || db.neg) return false;

@@ -52,6 +52,21 @@ bool in_byte_set(const std::array<uint64_t, 4>& set, uint8_t b) {
   return (set[b >> 6] >> (b & 63)) & 1;
 }
 
+// test() of a linear pattern (see LinearStep): one greedy left-to-right scan.
+Status match_linear(const internal::CompiledProgram& p, const uint8_t* s, size_t n) {
+  size_t pos = 0;
+  for (const internal::LinearStep& step : p.linear_steps) {
+    uint32_t count = 0;
+    while (count < step.max && pos < n && s[pos] < 128 &&
+           ((step.ascii[s[pos] >> 6] >> (s[pos] & 63)) & 1)) {
+      ++pos;
+      ++count;
+    }
+    if (count < step.min) return Status::no_match;
+  }
+  return !p.linear_end_anchor || pos == n ? Status::match : Status::no_match;
+}
+
 }  // namespace
 
 Status Regex::search(std::string_view subject, size_t start, Match* out,
@@ -60,6 +75,7 @@ Status Regex::search(std::string_view subject, size_t start, Match* out,
   const size_t n = subject.size();
   if (start > n) return Status::no_match;
   const uint8_t* s = reinterpret_cast<const uint8_t*>(subject.data());
+  if (p.linear && out == nullptr) return start == 0 ? match_linear(p, s, n) : Status::no_match;
   internal::MatchScratch& sc = scratch();
   internal::Matcher matcher(p, subject, sc, step_budget);
 

@@ -300,7 +300,73 @@ class Compiler {
     }
   }
 
+  // One character or ASCII class as a 128-bit set; false when it may match non-ASCII.
+  bool ascii_set(uint32_t index, LinearStep* step) const {
+    const Node& n = ast_.nodes[index];
+    if (n.kind == NodeKind::kChar) {
+      if (n.value >= 128) return false;
+      step->ascii[n.value >> 6] |= uint64_t(1) << (n.value & 63);
+      return true;
+    }
+    if (n.kind != NodeKind::kClass) return false;
+    const CharSet& set = ast_.sets[n.value];
+    if (set.empty() || set.ranges().back().second >= 128) return false;
+    for (const auto& r : set.ranges()) {
+      for (uint32_t cp = r.first; cp <= r.second; ++cp) {
+        step->ascii[cp >> 6] |= uint64_t(1) << (cp & 63);
+      }
+    }
+    return true;
+  }
+
+  // Recognizes ^ (ASCII char | ASCII class){min,max}... $? without multiline, where each
+  // variable repeat is disjoint from everything that can follow it up to the next mandatory
+  // step. Then a greedy scan decides a match exactly like the backtracking matcher would.
+  void analyze_linear() {
+    if (out_.flags.multiline) return;
+    const Node& root = ast_.nodes[ast_.root];
+    std::vector<uint32_t> items;
+    if (root.kind == NodeKind::kSeq) {
+      items = root.kids;
+    } else {
+      items.push_back(ast_.root);
+    }
+    if (items.empty() || ast_.nodes[items.front()].kind != NodeKind::kBol) return;
+    size_t end = items.size();
+    bool end_anchor = false;
+    if (end > 1 && ast_.nodes[items.back()].kind == NodeKind::kEol) {
+      end_anchor = true;
+      --end;
+    }
+    std::vector<LinearStep> steps;
+    for (size_t i = 1; i < end; ++i) {
+      const Node& n = ast_.nodes[items[i]];
+      LinearStep step;
+      if (n.kind == NodeKind::kQuant) {
+        if (n.max == 0 || n.cap_end > n.cap_first || !ascii_set(n.kids[0], &step)) return;
+        step.min = n.min;
+        step.max = n.max;  // kInfinite stays UINT32_MAX
+      } else if (!ascii_set(items[i], &step)) {
+        return;
+      }
+      steps.push_back(step);
+    }
+    for (size_t i = 0; i < steps.size(); ++i) {
+      if (steps[i].min == steps[i].max) continue;
+      for (size_t j = i + 1; j < steps.size(); ++j) {
+        if ((steps[i].ascii[0] & steps[j].ascii[0]) || (steps[i].ascii[1] & steps[j].ascii[1])) {
+          return;
+        }
+        if (steps[j].min > 0) break;
+      }
+    }
+    out_.linear = true;
+    out_.linear_end_anchor = end_anchor;
+    out_.linear_steps = std::move(steps);
+  }
+
   void analyze() {
+    analyze_linear();
     out_.anchored = anchored(ast_.root);
     if (out_.anchored) return;
     const Node& root = ast_.nodes[ast_.root];

@@ -72,6 +72,15 @@ struct ClassData {
   }
 };
 
+// One step of a "linear" pattern: ^ followed by a sequence of ASCII characters or ASCII
+// classes, each repeated min..max times, optionally ending in $. When every variable repeat
+// is followed by characters it cannot match, greedy matching never has to give anything back,
+// so test() runs as one left-to-right scan with no backtracking (and no step budget).
+struct LinearStep {
+  uint64_t ascii[2] = {0, 0};
+  uint32_t min = 1, max = 1;
+};
+
 struct CompiledProgram {
   std::string pattern;
   Flags flags;
@@ -86,6 +95,10 @@ struct CompiledProgram {
   std::string prefix;            // every match starts with these bytes
   bool use_first_bytes = false;  // every match starts with a byte in first_bytes
   std::array<uint64_t, 4> first_bytes{};
+  // Fast path for test() on linear patterns (see LinearStep); empty when not linear.
+  bool linear = false;
+  bool linear_end_anchor = false;
+  std::vector<LinearStep> linear_steps;
 };
 
 // Appends the program for `ast` to `out` (which already holds pattern and flags).
