@@ -143,10 +143,15 @@ class ProgramBuilder {
       node.leaf = !node.is_bool && !node.tracks_annotations;
       for (Keyword& k : node.keywords) {
         if (!is_leaf_assertion(k.op)) node.leaf = false;
-        if (k.op == Op::properties || k.op == Op::required) k.name_table.build(k.names);
+        if (k.op == Op::enum_ && k.all_strings) {
+          for (const json::Value& v : k.values) k.names.emplace_back(v.as_string());
+        }
+        if (k.op == Op::properties || k.op == Op::required || k.op == Op::enum_)
+          k.name_table.build(k.names);
         if ((k.op == Op::dynamic_ref || k.op == Op::recursive_ref) && k.flag)
           prog_.uses_dynamic_scope = true;
       }
+      fold_required(node);
     }
     return check_cycles();
   }
@@ -154,6 +159,33 @@ class ProgramBuilder {
   CompileError error;
 
  private:
+  // When every name in `required` is also in the same node's `properties`, flag mode checks
+  // presence during the properties pass (which looks every member up anyway) instead of a
+  // second pass over the members; basic mode keeps the separate keyword for its error.
+  static void fold_required(Node& node) {
+    Keyword* props = nullptr;
+    for (Keyword& k : node.keywords) {
+      if (k.op == Op::properties) props = &k;
+    }
+    if (!props || props->names.size() > 64) return;
+    for (Keyword& k : node.keywords) {
+      if (k.op != Op::required || k.names.empty()) continue;
+      uint64_t mask = 0;
+      bool all = true;
+      for (const std::string& name : k.names) {
+        int j = props->name_table.find(name);
+        if (j < 0) {
+          all = false;
+          break;
+        }
+        mask |= uint64_t(1) << j;
+      }
+      if (!all) continue;
+      props->required_mask |= mask;
+      k.flag = true;  // folded into props
+    }
+  }
+
   uint32_t resource_index(const std::string& base) {
     auto it = resource_ids_.find(base);
     if (it != resource_ids_.end()) return it->second;

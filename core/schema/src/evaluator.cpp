@@ -322,18 +322,26 @@ void append_seg(std::string& path, Seg s) {
 // the instance location by `iseg`.
 bool check_leaf(const Node* n, const json::Value& inst, const Ctx& c);
 
-bool eval_child(const Node* child, const json::Value& value, Ctx& c, Annotations* ann,
-                std::string_view seg1, Seg seg2 = {}, Seg iseg = {}) {
-  if (!c.basic) {
-    if (child->leaf) return check_leaf(child, value, c);
-    if (child->is_bool) return child->bool_value;
-    return eval(child, value, c, ann);
-  }
+HP_NOINLINE bool eval_child_basic(const Node* child, const json::Value& value, Ctx& c,
+                                  Annotations* ann, std::string_view seg1, Seg seg2, Seg iseg) {
   PathMark km(c.kpath), im(c.ipath);
   append_pointer_token(c.kpath, seg1);
   append_seg(c.kpath, seg2);
   append_seg(c.ipath, iseg);
   return eval(child, value, c, ann);
+}
+
+// Flag mode (the hot case) is inlined into the applicators and builds no path segments;
+// basic mode extends the evaluation path and instance location out of line.
+[[gnu::always_inline]] inline bool eval_child(const Node* child, const json::Value& value, Ctx& c,
+                                              Annotations* ann, std::string_view seg1,
+                                              Seg seg2 = {}, Seg iseg = {}) {
+  if (!c.basic) [[likely]] {
+    if (child->leaf) return check_leaf(child, value, c);
+    if (child->is_bool) return child->bool_value;
+    return eval(child, value, c, ann);
+  }
+  return eval_child_basic(child, value, c, ann, seg1, seg2, iseg);
 }
 
 HP_NOINLINE bool op_ref(const Keyword& k, const json::Value& inst, Ctx& c, Annotations* ann) {
@@ -531,10 +539,12 @@ HP_NOINLINE bool op_properties(const Keyword& k, const json::Value& inst, Ctx& c
   bool ok = true;
   const uint32_t count = inst.size();
   uint32_t mi = 0;
+  uint64_t seen = 0;  // properties present, for a folded `required`
   for (auto m = inst.begin_members(); m != inst.end_members(); ++m, ++mi) {
     bool matched = false;
     if (int j = k.name_table.find(m->key); j >= 0) {
       matched = true;
+      seen |= uint64_t(1) << (j & 63);
       if (!eval_child(k.children[j], m->value, c, nullptr, "properties", seg(m->key),
                       seg(m->key))) {
         ok = false;
@@ -587,6 +597,7 @@ HP_NOINLINE bool op_properties(const Keyword& k, const json::Value& inst, Ctx& c
     }
     if (matched && ann) ann->mark_prop(mi, count);
   }
+  if (!c.basic && (seen & k.required_mask) != k.required_mask) return false;
   return ok;
 }
 
@@ -897,13 +908,7 @@ inline bool check_assertion(const Keyword& k, const json::Value& inst, const Ctx
     case Op::type:
       return type_matches(k.type_mask, inst, k.flag);
     case Op::enum_:
-      if (k.all_strings) {
-        if (!inst.is_string()) return false;
-        std::string_view s = inst.as_string();
-        for (const json::Value& v : k.values)
-          if (v.as_string() == s) return true;
-        return false;
-      }
+      if (k.all_strings) return inst.is_string() && k.name_table.find(inst.as_string()) >= 0;
       for (const json::Value& v : k.values)
         if (json::equal(v, inst)) return true;
       return false;
@@ -942,7 +947,7 @@ inline bool check_assertion(const Keyword& k, const json::Value& inst, const Ctx
       return !inst.is_array() || !find_duplicate(inst, &i, &j);
     }
     case Op::required: {
-      if (!inst.is_object()) return true;
+      if (!inst.is_object() || (k.flag && !c.basic)) return true;
       const size_t r = k.names.size();
       if (r == 1) return inst.find(k.names[0]) != nullptr;
       if (r > 64) {

@@ -144,7 +144,8 @@ struct PatternChild {
 
 struct Keyword {
   Op op;
-  bool flag = false;         // dynamic_ref/recursive_ref: resolve dynamically; items: has prefix
+  bool flag = false;         // dynamic_ref/recursive_ref: resolve dynamically; items: has prefix;
+                             // required: folded into the node's properties (flag mode)
   std::string name;          // keyword as written ("minimum", "$ref", "prefixItems")
   std::string abs_location;  // absoluteKeywordLocation of this keyword
   const Node* child = nullptr;
@@ -169,7 +170,10 @@ struct Keyword {
   std::string rest_abs_location;
   std::string child2_abs, child3_abs;  // if_then_else: locations of then/else
   bool all_strings = false;            // enum of strings only: fast path
-  NameTable name_table;                // properties / required: index into `names`
+  NameTable name_table;                // properties / required / string enum: index into `names`
+  // properties: members (by index into `names`) that a folded `required` of the same node
+  // needs; flag mode fails the properties pass when one is missing (see fold_required).
+  uint64_t required_mask = 0;
 };
 
 struct Node {
