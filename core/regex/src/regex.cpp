@@ -57,8 +57,7 @@ Status match_linear(const internal::CompiledProgram& p, const uint8_t* s, size_t
   size_t pos = 0;
   for (const internal::LinearStep& step : p.linear_steps) {
     uint32_t count = 0;
-    while (count < step.max && pos < n && s[pos] < 128 &&
-           ((step.ascii[s[pos] >> 6] >> (s[pos] & 63)) & 1)) {
+    while (count < step.max && pos < n && step.member[s[pos]]) {
       ++pos;
       ++count;
     }

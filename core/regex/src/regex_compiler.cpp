@@ -360,6 +360,9 @@ class Compiler {
         if (steps[j].min > 0) break;
       }
     }
+    for (LinearStep& step : steps) {
+      for (unsigned b = 0; b < 128; ++b) step.member[b] = (step.ascii[b >> 6] >> (b & 63)) & 1;
+    }
     out_.linear = true;
     out_.linear_end_anchor = end_anchor;
     out_.linear_steps = std::move(steps);

@@ -77,8 +77,9 @@ struct ClassData {
 // is followed by characters it cannot match, greedy matching never has to give anything back,
 // so test() runs as one left-to-right scan with no backtracking (and no step budget).
 struct LinearStep {
-  uint64_t ascii[2] = {0, 0};
+  uint64_t ascii[2] = {0, 0};  // members, as a bitset (built first, checked for overlaps)
   uint32_t min = 1, max = 1;
+  uint8_t member[256] = {};  // the same set by byte, for the scan (bytes >= 128 never match)
 };
 
 struct CompiledProgram {
