@@ -8,7 +8,7 @@ APT_PACKAGES=(
   build-essential cmake pkg-config git
   libgtest-dev libgmock-dev libbenchmark-dev   # C++ tests and micro-benchmarks
   unicode-data                                 # UCD files; regex/IDNA tables are generated from them at build time
-  libxxhash-dev libssl-dev                     # kernels: xxh3/xxh64 (header-only use) and SHA-256
+  libxxhash-dev libssl-dev libgmp-dev          # kernels: xxh3/xxh64 (header-only), SHA-256, Fibonacci
   nodejs                                       # bench against ajv, npm dependencies
   emscripten                                   # bindings/wasm (Debian's emcc 3.1.6)
   chromium                                     # browser tests of the wasm package and playground

@@ -89,8 +89,8 @@ Napi::Value CountPrimes(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(*r));  // pi(1e11) < 2^53: exact
 }
 
-// fibonacci(n): a Number while F(n) < 2^53 (n <= 78), a BigInt up to n = 93, and beyond that
-// the exact decimal string, which lib/ turns into a BigInt.
+// fibonacci(n): a Number while F(n) < 2^53 (n <= 78), a BigInt beyond, built straight from
+// the binary words (no decimal string in between).
 Napi::Value Fibonacci(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   uint64_t n = count_arg(info, 0, "n");
@@ -100,9 +100,9 @@ Napi::Value Fibonacci(const Napi::CallbackInfo& info) {
     if (n <= 78) return Napi::Number::New(env, static_cast<double>(*r));
     return Napi::BigInt::New(env, *r);
   }
-  auto r = k::fibonacci(n);
+  auto r = k::fibonacci_words(n);
   if (!r.ok()) throw_kernel_error(env, r.error());
-  return Napi::String::New(env, *r);
+  return Napi::BigInt::New(env, 0, r->size(), r->data());
 }
 
 k::MetricsOptions metrics_options(const Napi::CallbackInfo& info, size_t i) {

@@ -127,6 +127,38 @@ TEST(Fibonacci, MillionthHasTheRightDigitsAtBothEnds) {
   EXPECT_EQ(f.substr(f.size() - 9), tail);
 }
 
+TEST(Fibonacci, NativeAndPortableAgreeInDecimalAndInWords) {
+  std::vector<std::uint64_t> ns;
+  for (std::uint64_t n = 0; n <= 300; ++n) ns.push_back(n);
+  for (std::uint64_t n : {1000u, 4095u, 4096u, 4097u, 65'537u, 250'000u, 1'000'000u}) {
+    ns.push_back(n);
+  }
+  for (std::uint64_t n : ns) {
+    const std::string decimal = hk::fibonacci(n).value();
+    ASSERT_EQ(decimal, hk::fibonacci_portable(n).value()) << n;
+    const std::vector<std::uint64_t> words = hk::fibonacci_words(n).value();
+    ASSERT_EQ(words, hk::fibonacci_words_portable(n).value()) << n;
+    ASSERT_TRUE(words.empty() || words.back() != 0) << n;  // no leading zero words
+    if (n <= hk::kFibonacciU64MaxN) {
+      ASSERT_EQ(words.size(), n == 0 ? 0u : 1u) << n;
+      if (n > 0) {
+        ASSERT_EQ(words[0], hk::fibonacci_u64(n).value()) << n;
+      }
+    }
+  }
+  // F(1e6) mod 2^64 is the low word: check it by iterating modulo 2^64.
+  std::uint64_t a = 0, b = 1;
+  for (int i = 0; i < 1'000'000; ++i) {
+    const std::uint64_t c = a + b;
+    a = b;
+    b = c;
+  }
+  EXPECT_EQ(hk::fibonacci_words(1'000'000).value().front(), a);
+  EXPECT_EQ(hk::fibonacci_words(1'000'000).value().size(), (694'241u + 63) / 64);
+  ASSERT_FALSE(hk::fibonacci_words(hk::kFibonacciMaxN + 1).ok());
+  ASSERT_FALSE(hk::fibonacci_portable(hk::kFibonacciMaxN + 1).ok());
+}
+
 TEST(Fibonacci, RejectsNAboveTheLimits) {
   auto big = hk::fibonacci(hk::kFibonacciMaxN + 1);
   ASSERT_FALSE(big.ok());

@@ -10,6 +10,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "hotpath/result.h"
@@ -160,8 +161,18 @@ Result<std::uint64_t, KernelError> count_primes(std::uint64_t n);
 
 // fibonacci(n): F(0)=0, F(1)=1, F(n)=F(n-1)+F(n-2), exact, as a decimal string.
 // n > kFibonacciMaxN -> limit_exceeded (F(1e6) has 208,988 digits).
+// Native builds use GMP (HOTPATH_KERNELS_GMP); others the portable implementation below.
 inline constexpr std::uint64_t kFibonacciMaxN = 1'000'000;
 Result<std::string, KernelError> fibonacci(std::uint64_t n);
+
+// F(n) as the little-endian 64-bit words of its binary value (F(0) = no words), so a host can
+// build a big integer directly (Node: napi_create_bigint_words) without a decimal round trip.
+Result<std::vector<std::uint64_t>, KernelError> fibonacci_words(std::uint64_t n);
+
+// The portable implementations (fast doubling over base-1e9 limbs, Karatsuba), used where
+// GMP is not built in (wasm); always compiled so native tests can check them against GMP.
+Result<std::string, KernelError> fibonacci_portable(std::uint64_t n);
+Result<std::vector<std::uint64_t>, KernelError> fibonacci_words_portable(std::uint64_t n);
 
 // F(n) as an integer for n <= kFibonacciU64MaxN (F(93) = 12200160415121876738 is the last that
 // fits in 64 bits); larger n -> limit_exceeded.
