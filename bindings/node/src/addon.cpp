@@ -3,6 +3,7 @@
 #include <napi.h>
 
 #include "addon_data.h"
+#include "boundary.h"
 #include "js_errors.h"
 #include "kernels.h"
 #include "validator.h"
@@ -39,6 +40,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Compiler", CompilerWrap::Define(env));
   exports.Set("setFactories", Napi::Function::New<SetFactories>(env, "setFactories"));
   register_kernels(env, exports);
+  register_boundary(env, exports);
   return exports;
 }
 

@@ -4,6 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 
@@ -65,6 +66,14 @@ describe('number theory', () => {
     for (const n of [2, 50, 77, 78, 79, 92, 93, 94, 95, 500, 1000]) {
       assert.equal(BigInt(fibonacci(n)), expected[n], `F(${n})`);
     }
+    for (const n of [94, 128, 1000]) assert.equal(typeof fibonacci(n), 'bigint', `F(${n})`);
+    // F(1e6) is built from binary words: check its size and its value modulo 2^64.
+    const big = fibonacci(1e6);
+    assert.equal(big.toString(2).length, 694241);
+    let lo = 0n;
+    let hi = 1n;
+    for (let i = 0; i < 1e6; i++) [lo, hi] = [hi, BigInt.asUintN(64, lo + hi)];
+    assert.equal(BigInt.asUintN(64, big), lo);
   });
 });
 
@@ -185,5 +194,19 @@ describe('fileChecksum', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('boundary probes', () => {
+  const native = createRequire(import.meta.url)('../lib/native.js');
+
+  it('_noop returns undefined and _viewLength reads views in place', () => {
+    assert.equal(native._noop(), undefined);
+    assert.equal(native._noop(1, 'x', {}), undefined);
+    assert.equal(native._viewLength(Buffer.alloc(0)), 0);
+    assert.equal(native._viewLength(Buffer.from('abc')), 3);
+    assert.equal(native._viewLength(new Uint8Array(new ArrayBuffer(16), 4, 8)), 8);
+    assert.equal(native._viewLength('abc'), -1);
+    assert.equal(native._viewLength(), -1);
   });
 });
