@@ -24,18 +24,78 @@ int three_way(T a, T b) {
   return a < b ? -1 : (a > b ? 1 : 0);
 }
 
+#if defined(__EMSCRIPTEN__)
+// Clinger's fast path: a decimal with at most 15 significant digits and a power of ten of at
+// most 22 is one exact double times or divided by another, so one IEEE operation gives the
+// correctly rounded result. Returns false when the number is outside that case.
+bool exact_decimal_to_double(const char* p, const char* end, double& out) {
+  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  const bool neg = p < end && *p == '-';
+  if (neg) ++p;
+  uint64_t mantissa = 0;
+  int digits = 0;  // significant digits so far (leading zeros do not count)
+  int exp10 = 0;
+  auto digit = [&](char c) {
+    if (mantissa != 0 || c != '0') ++digits;
+    mantissa = mantissa * 10 + uint64_t(c - '0');
+  };
+  while (p < end && is_digit(*p)) digit(*p++);
+  if (p < end && *p == '.') {
+    ++p;
+    while (p < end && is_digit(*p)) {
+      digit(*p++);
+      --exp10;
+    }
+  }
+  if (digits > 15) return false;
+  if (p < end && (*p == 'e' || *p == 'E')) {
+    ++p;
+    bool exp_neg = false;
+    if (p < end && (*p == '+' || *p == '-')) exp_neg = *p++ == '-';
+    int e = 0;
+    while (p < end && is_digit(*p)) {
+      if (e < 100000) e = e * 10 + (*p - '0');
+      ++p;
+    }
+    exp10 += exp_neg ? -e : e;
+  }
+  if (p != end || exp10 < -22 || exp10 > 22) return false;
+  double d = static_cast<double>(mantissa);
+  d = exp10 < 0 ? d / kPow10[-exp10] : d * kPow10[exp10];
+  out = neg ? -d : d;
+  return true;
+}
+#endif
+
 // The nearest double to the valid JSON number [text, end) (std::from_chars is correctly
 // rounded), as a float64 Value.
 const char* parse_float(const char* text, const char* end, bool neg, Value& out) {
   double d = 0;
 #if defined(__EMSCRIPTEN__)
-  // Emscripten 3.1.6's libc++ has no floating-point from_chars; musl's strtod is correctly
-  // rounded too. It needs a terminated copy; ERANGE maps to from_chars' result_out_of_range.
-  std::string terminated(text, size_t(end - text));
+  // Emscripten 3.1.6's libc++ has no floating-point from_chars. Most numbers take the exact
+  // fast path; the rest go to musl's strtod (correctly rounded too), which needs a terminated
+  // copy; ERANGE maps to from_chars' result_out_of_range.
+  if (exact_decimal_to_double(text, end, d)) {
+    out = Value::number(NumberKind::float64, text, static_cast<uint32_t>(end - text), d, 0);
+    return end;
+  }
+  char small[128];
+  std::string large;
+  const size_t size = size_t(end - text);
+  const char* terminated = small;
+  if (size < sizeof small) {
+    std::memcpy(small, text, size);
+    small[size] = '\0';
+  } else {
+    large.assign(text, size);
+    terminated = large.c_str();
+  }
   char* stop = nullptr;
   errno = 0;
-  double parsed = std::strtod(terminated.c_str(), &stop);
-  const char* ptr = text + (stop - terminated.c_str());
+  double parsed = std::strtod(terminated, &stop);
+  const char* ptr = text + (stop - terminated);
   std::errc ec = errno == ERANGE ? std::errc::result_out_of_range : std::errc();
   if (ec == std::errc()) d = parsed;
 #else

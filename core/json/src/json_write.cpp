@@ -2,6 +2,8 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "hotpath/json.h"
@@ -31,7 +33,17 @@ void write_number(const Value& v, std::string& out) {
         out.append("null");  // JSON has no infinity; this is what JSON.stringify writes
         return;
       }
+#if defined(__EMSCRIPTEN__)
+      // Emscripten 3.1.6's libc++ has no floating-point to_chars: the shortest %g form that
+      // reads back exactly (the same digits; the exponent form may differ from to_chars').
+      for (int precision = 1; precision <= 17; ++precision) {
+        int n = std::snprintf(buf, sizeof buf, "%.*g", precision, v.as_double());
+        r.ptr = buf + n;
+        if (std::strtod(buf, nullptr) == v.as_double()) break;
+      }
+#else
       r = std::to_chars(buf, buf + sizeof buf, v.as_double());
+#endif
       break;
   }
   out.append(buf, r.ptr);

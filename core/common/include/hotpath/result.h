@@ -11,6 +11,9 @@ namespace hotpath {
 
 template <typename E>
 struct Failure {
+  // A constructor rather than an aggregate: Clang 14 (Emscripten 3.1.6) has no
+  // parenthesized aggregate initialization, and `return Failure(error);` is the idiom here.
+  Failure(E e) : error(std::move(e)) {}
   E error;
 };
 template <typename E>

@@ -140,8 +140,9 @@ struct ParseError {
 };
 
 struct ParseOptions {
-  uint32_t max_depth = 1024;          // deeper nesting is a ParseError, never a crash
-  size_t max_size = size_t(4) << 30;  // bytes; larger input is refused
+  uint32_t max_depth = 1024;  // deeper nesting is a ParseError, never a crash
+  // bytes; larger input is refused (4 GiB, or all of a 32-bit address space: wasm32)
+  size_t max_size = sizeof(size_t) > 4 ? size_t(uint64_t(4) << 30) : SIZE_MAX;
 };
 
 // A parsed document. Owns the bytes its Values point to. Reusable: parse() again replaces

@@ -1,0 +1,153 @@
+// Types of @hotpath/wasm for CommonJS. index.d.mts holds the same declarations for ESM (keep the
+// two in step; test/types.test.mjs type-checks both). Shapes follow the `hotpath` Node package.
+
+/** Bytes or JSON text: read in place (Buffers, typed arrays) or as UTF-8 (strings). */
+export type JsonInput = string | ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
+
+/** One error in ajv's shape (ajv 8 `ErrorObject`). */
+export interface ValidationError {
+  /** JSON pointer to the failing part of the data ("" for the root). */
+  instancePath: string;
+  /** Where the failing keyword is in its schema resource, e.g. "#/properties/price/minimum". */
+  schemaPath: string;
+  /** The failing keyword, or "parse" when the input is not JSON. */
+  keyword: string;
+  /** ajv's params for the keyword, e.g. {missingProperty: "id"}; {line, column, offset} for "parse". */
+  params: Record<string, unknown>;
+  message: string;
+}
+
+/** The JSON Schema standard output unit ("flag" or "basic" format). */
+export interface OutputUnit {
+  valid: boolean;
+  errors?: Array<{
+    keywordLocation: string;
+    absoluteKeywordLocation: string;
+    instanceLocation: string;
+    error: string;
+  }>;
+}
+
+export interface ValidationResult {
+  valid: boolean;
+  errors: ValidationError[] | null;
+}
+
+export interface ManyResult {
+  /** One entry per NDJSON line: 1 valid, 0 invalid (blank lines and non-JSON lines are invalid). */
+  valid: Uint8Array;
+  /** The failing lines (1-based line numbers) with their errors. */
+  errors: Array<{ line: number; errors: ValidationError[] }>;
+}
+
+export type Dialect = 'draft4' | 'draft6' | 'draft7' | 'draft2019-09' | 'draft2020-12';
+export type SchemaInput = object | boolean | string | ArrayBufferView | ArrayBuffer;
+
+export interface CompileOptions {
+  /** `format` asserts (true) or is only an annotation (false, the default). */
+  formats?: boolean;
+  /** Dialect of a schema without $schema: a name or a metaschema URI. Default 'draft2020-12'. */
+  defaultDialect?: Dialect | (string & {});
+  /** Not available in the wasm build (no file system): register schemas with `schemas`. */
+  refMap?: never;
+  /** Schemas made available to $ref: by their own $id (array) or under the given URIs (object). */
+  schemas?: SchemaInput[] | Record<string, SchemaInput>;
+  /** Retrieval URI of the root schema (base URI when it has no $id). */
+  uri?: string;
+}
+
+/** A compiled schema: a drop-in for the function ajv.compile() returns, on bytes and JSON text. */
+export interface ValidateFunction {
+  /**
+   * Validates JSON text or bytes. Any other value (an object, a number...) is the slow path:
+   * it is JSON.stringify'd first and gives the same answer.
+   */
+  (data: JsonInput | unknown): boolean;
+  /** Errors of the last failed call (null after a successful one). Built only when read. */
+  errors: ValidationError[] | null;
+  /** The standard output unit; `output` defaults to 'basic'. */
+  check(data: JsonInput | unknown, options?: { output?: 'flag' | 'basic' }): OutputUnit;
+  /** Validates every line of an NDJSON buffer or string. */
+  validateMany(ndjson: JsonInput): ManyResult;
+  /** Parses and validates on the calling thread; the Promise is already settled (use a Worker). */
+  validateAsync(data: JsonInput | unknown): Promise<ValidationResult>;
+  /** Frees the compiled schema now (otherwise when the function is garbage-collected). */
+  free(): void;
+}
+
+/** ajv-like compiler: shared options and schemas, many validators. */
+export declare class Compiler {
+  constructor(options?: Omit<CompileOptions, 'uri'>);
+  addSchema(schema: SchemaInput, uri?: string): this;
+  compile(schema: SchemaInput, uri?: string): ValidateFunction;
+  /** Frees the compiler now (validators it compiled stay usable). */
+  free(): void;
+}
+
+/** Compiles a schema (object, boolean, JSON text or bytes). Throws code 'HOTPATH_SCHEMA_INVALID'. */
+export declare function compile(schema: SchemaInput, options?: CompileOptions): ValidateFunction;
+
+export type HashInput = string | ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
+/** XXH64 as an unsigned 64-bit bigint. */
+export declare function xxh64(data: HashInput, seed?: number | bigint): bigint;
+/** XXH3-64 as an unsigned 64-bit bigint. */
+export declare function xxh3(data: HashInput, seed?: number | bigint): bigint;
+/** XXH3-128 as an unsigned 128-bit bigint. */
+export declare function xxh3_128(data: HashInput, seed?: number | bigint): bigint;
+/** SHA-256: lower-case hex (default) or 32 bytes. */
+export declare function sha256(data: HashInput, encoding?: 'hex'): string;
+export declare function sha256(data: HashInput, encoding: 'buffer'): Uint8Array;
+/** How many primes are <= n (n <= 1e11). */
+export declare function countPrimes(n: number): number;
+/** F(n), exact: a number for n <= 78, a bigint above (n <= 1e6). */
+export declare function fibonacci(n: number): number | bigint;
+
+export interface FinancialMetricsOptions {
+  /** Traded volumes, same length as prices (for VWAP). */
+  volumes?: Float64Array;
+  /** Default 252. */
+  periodsPerYear?: number;
+  /** Per period, default 0. */
+  riskFreeRate?: number;
+  /** Which returns mean, volatility and Sharpe use. Default 'simple'. */
+  returns?: 'simple' | 'log';
+}
+
+export interface FinancialMetrics {
+  count: number;
+  meanReturn: number;
+  volatility: number;
+  annualizedReturn: number;
+  annualizedVolatility: number;
+  sharpe: number;
+  maxDrawdown: number;
+  maxDrawdownPeak: number;
+  maxDrawdownTrough: number;
+  /** NaN without volumes. */
+  vwap: number;
+  min: number;
+  max: number;
+}
+
+export declare function financialMetrics(prices: Float64Array, options?: FinancialMetricsOptions): FinancialMetrics;
+/** The n-1 period returns of a price series. */
+export declare function returns(prices: Float64Array, kind?: 'simple' | 'log'): Float64Array;
+
+export type SortableArray =
+  | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array
+  | Float32Array | Float64Array | BigInt64Array | BigUint64Array;
+/** Sorts in place in TypedArray.prototype.sort() order (-0 before +0, NaN last); returns the array. */
+export declare function sort<T extends SortableArray>(array: T): T;
+
+/** Bytes malloc'd in the module's heap and not yet freed. */
+export declare function heapInUse(): number;
+
+export interface InitOptions {
+  /** The .wasm as a URL or path, or its bytes. Default: dist/hotpath_wasm.wasm of this package. */
+  wasm?: string | URL | ArrayBuffer | ArrayBufferView;
+}
+/** Loads the module; call once and await it before anything else (later calls share the promise). */
+export declare function init(options?: InitOptions): Promise<void>;
+
+export declare const version: string;
+export { init as default };

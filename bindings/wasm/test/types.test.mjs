@@ -1,0 +1,20 @@
+// TypeScript: the ESM and CJS declarations say the same thing, and typical use type-checks
+// (tsc from the root workspace, --noEmit on test/types).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const body = (f) => readFileSync(new URL(`../lib/${f}`, import.meta.url), 'utf8').split('\n').slice(2)
+  .join('\n').replace('export default init;', 'export { init as default };');
+
+test('index.d.mts and index.d.cts declare the same API', () => {
+  assert.equal(body('index.d.mts'), body('index.d.cts'));
+});
+
+test('ESM and CJS usage type-check with tsc --noEmit', () => {
+  const tsc = fileURLToPath(new URL('../../../node_modules/.bin/tsc', import.meta.url));
+  assert.ok(existsSync(tsc), 'typescript is a devDependency of the root workspace (make setup)');
+  execFileSync(tsc, ['-p', fileURLToPath(new URL('./types/tsconfig.json', import.meta.url))], { encoding: 'utf8' });
+});

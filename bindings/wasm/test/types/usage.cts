@@ -1,0 +1,9 @@
+// Type-checked by test/types.test.mjs (tsc --noEmit): CommonJS use of the package.
+import hp = require('@hotpath/wasm');
+
+async function main(): Promise<boolean> {
+  await hp.init();
+  const v = hp.compile({ type: 'string' });
+  return v('"x"') && (await v.validateAsync('"y"')).valid;
+}
+void main;

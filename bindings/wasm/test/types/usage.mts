@@ -1,0 +1,15 @@
+// Type-checked by test/types.test.mjs (tsc --noEmit): typical ESM use of the package.
+import init, { compile, Compiler, sha256, fibonacci, type ValidateFunction } from '@hotpath/wasm';
+
+await init();
+const v: ValidateFunction = compile({ type: 'object' }, { formats: true, defaultDialect: 'draft7' });
+const ok: boolean = v(new TextEncoder().encode('{}'));
+const firstPath: string | undefined = v.errors?.[0]?.instancePath;
+const unit = v.check('{}', { output: 'basic' });
+const lines: Uint8Array = v.validateMany('{}\n[]\n').valid;
+const digest: Uint8Array = sha256('abc', 'buffer');
+const hex: string = sha256('abc');
+const f: number | bigint = fibonacci(80);
+const c = new Compiler({ schemas: { 'https://x.example/a.json': { type: 'string' } } });
+c.addSchema({ $id: 'https://x.example/b.json' }).compile({ $ref: 'https://x.example/a.json' }).free();
+void [ok, firstPath, unit.valid, lines, digest, hex, f];

@@ -1,0 +1,90 @@
+// The one vector suite, independent of any host: given a Hotpath API (the Node addon or
+// @hotpath/wasm) and the vector files' texts, computes every output as the text that must equal
+// tests/vectors/expected/<file> byte for byte. Runs in Node and in the browser unchanged.
+//
+//   const outputs = await runVectors(api, files)   // files: {path: text}, outputs: {file: text}
+const encoder = new TextEncoder();
+
+function compileOptions(options, files) {
+  const o = { ...options };
+  if (o.schemas) o.schemas = o.schemas.map((path) => files[path]);
+  return o;
+}
+
+const show = (value) => `${JSON.stringify(value)}\n`;
+
+function errorFields(err) {
+  return { code: err.code, message: err.message, schemaUri: err.schemaUri, location: err.location };
+}
+
+async function runCase(api, c, files, outputs) {
+  let v;
+  try {
+    v = api.compile(encoder.encode(files[c.schema]), compileOptions(c.options, files));
+  } catch (err) {
+    outputs[`${c.name}.compile.json`] = show(errorFields(err));
+    return;
+  }
+  const text = files[c.input];
+  const bytes = encoder.encode(text);
+  if (c.ndjson) {
+    const many = v.validateMany(bytes);
+    outputs[`${c.name}.many.json`] = show({ valid: Array.from(many.valid), errors: many.errors });
+    return;
+  }
+  const valid = v(bytes);
+  outputs[`${c.name}.validate.json`] = show({ valid, errors: v.errors });
+  // Strings are JSON text, the same document: the same answers.
+  outputs[`${c.name}.validate-string.json`] = show({ valid: v(text), errors: v.errors });
+  outputs[`${c.name}.check-basic.json`] = show(v.check(text, { output: 'basic' }));
+  outputs[`${c.name}.check-flag.json`] = show(v.check(bytes, { output: 'flag' }));
+  outputs[`${c.name}.async.json`] = show(await v.validateAsync(bytes));
+}
+
+function runKernels(api, k) {
+  const hashes = [];
+  for (const t of k.texts) {
+    for (const s of k.seeds) {
+      const seed = typeof s === 'string' ? BigInt(s) : s;
+      hashes.push({
+        text: t, seed: String(s),
+        xxh64: api.xxh64(encoder.encode(t), seed).toString(16),
+        xxh3: api.xxh3(t, seed).toString(16),
+        xxh3_128: api.xxh3_128(t, seed).toString(16),
+      });
+    }
+    hashes.push({ text: t, sha256: api.sha256(t) });
+  }
+  const prices = Float64Array.from(k.prices);
+  const volumes = Float64Array.from(k.volumes);
+  const sorted = api.sort(Float64Array.from(k.sort));
+  return {
+    hashes,
+    fibonacci: k.fibonacci.map((n) => String(api.fibonacci(n))),
+    countPrimes: k.countPrimes.map((n) => api.countPrimes(n)),
+    metrics: api.financialMetrics(prices, { volumes }),
+    logMetrics: api.financialMetrics(prices, { returns: 'log', periodsPerYear: 12, riskFreeRate: 0.001 }),
+    returns: Array.from(api.returns(prices, 'log')),
+    sort: Array.from(sorted, (x) => (Object.is(x, -0) ? '-0' : x)),
+    sortInt: Array.from(api.sort(Int32Array.from([5, -3, 2147483647, -2147483648, 0]))),
+  };
+}
+
+export async function runVectors(api, files) {
+  const manifest = JSON.parse(files['tests/vectors/vectors.json']);
+  const outputs = {};
+  for (const c of manifest.cases) await runCase(api, c, files, outputs);
+  outputs['kernels.json'] = `${JSON.stringify(runKernels(api, manifest.kernels), null, 1)}\n`;
+  return outputs;
+}
+
+// Every file the vectors read, by repository-relative path.
+export function vectorFiles(manifest) {
+  const paths = new Set(['tests/vectors/vectors.json']);
+  for (const c of manifest.cases) {
+    paths.add(c.schema);
+    if (c.input) paths.add(c.input);
+    for (const s of c.options.schemas || []) paths.add(s);
+  }
+  return [...paths];
+}
