@@ -62,8 +62,9 @@ conformance: build
 	$(BUILD)/bin/hotpath-conformance $(SUITE)
 
 run: build
-	@echo "hotpathd: e.g. curl -s -H 'content-type: application/x-ndjson' --data-binary @examples/orders/orders.ndjson localhost:8080/v1/pipelines/orders  (Ctrl-C drains and stops it)"
-	$(BUILD)/bin/hotpathd --pipelines examples/pipelines --listen 127.0.0.1:8080
+	@echo "hotpathd: e.g. curl -s -H 'content-type: application/x-ndjson' --data-binary @examples/orders/orders.ndjson localhost:8080/v1/pipelines/orders  ; the playground page is at http://127.0.0.1:8080/  (Ctrl-C drains and stops it)"
+	$(BUILD)/bin/hotpathd --pipelines examples/pipelines --listen 127.0.0.1:8080 \
+	  --playground web/playground --wasm-package bindings/wasm
 
 demo: build
 	@bash scripts/run-examples.sh $(BUILD)/bin/hotpath
@@ -74,6 +75,7 @@ run-playground: wasm
 bench: build
 	@bash bench/run.sh $(BUILD)
 	@node bench/node/run.mjs
+	@if [[ -x $(BUILD)/bin/hotpathd ]]; then bash bench/server/run.sh $(BUILD); fi
 	@node bench/wasm/run.mjs
 
 lint:

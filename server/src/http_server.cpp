@@ -60,11 +60,13 @@ std::string media_type(std::string_view content_type) {
 }  // namespace
 
 struct HttpServer::Impl {
-  Impl(const ServerOptions& o, PipelineRegistry& r, Metrics& m, const Logger& l)
+  Impl(const ServerOptions& o, PipelineRegistry& r, Metrics& m, const Logger& l,
+       const StaticSite* s)
       : options(o),
         registry(r),
         metrics(m),
         log(l),
+        site(s),
         pool(o.workers ? o.workers : std::max(1u, std::thread::hardware_concurrency()),
              o.queue_depth) {
     unsigned n = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -83,6 +85,7 @@ struct HttpServer::Impl {
   PipelineRegistry& registry;
   Metrics& metrics;
   const Logger& log;
+  const StaticSite* site;
   WorkerPool pool;
   std::atomic<bool> draining{false};
   std::mutex drain_mu;  // with drain_cv: wakes the drain watchdog
@@ -265,6 +268,12 @@ class Session : public std::enable_shared_from_this<Session> {
       route = Route::validate;
       name = target.substr(kValidate.size());
     } else {
+      const StaticSite::File* file = server_.site ? server_.site->find(target) : nullptr;
+      if (file && is_get) {
+        page_headers_ = true;
+        return respond(Route::playground, http::status::ok, file->body, file->content_type);
+      }
+      if (file) return method_not_allowed(Route::playground, "GET");
       return respond(Route::other, http::status::not_found,
                      error_json("no such endpoint: " + std::string(target)));
     }
@@ -345,6 +354,12 @@ class Session : public std::enable_shared_from_this<Session> {
     if (retry_after) res_->set(http::field::retry_after, std::to_string(opts().retry_after_s));
     if (allow_) res_->set(http::field::allow, allow_);
     allow_ = nullptr;
+    if (page_headers_) {
+      res_->set("Content-Security-Policy", StaticSite::kContentSecurityPolicy);
+      res_->set("X-Content-Type-Options", "nosniff");
+      res_->set(http::field::cache_control, "no-cache");
+      page_headers_ = false;
+    }
     if (status == http::status::service_unavailable && route == Route::readyz)
       res_->set(http::field::retry_after, std::to_string(opts().retry_after_s));
     const size_t body_bytes = body.size();
@@ -438,6 +453,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string continue_msg_;
   std::string discard_;
   const char* allow_ = nullptr;
+  bool page_headers_ = false;  // the next response is a page file: CSP and friends
   Clock::time_point started_;
   std::string method_, target_, pipeline_;
   uint64_t records_ = 0, invalid_ = 0;
@@ -528,8 +544,8 @@ void HttpServer::Impl::start_drain(int signal) {
 }
 
 HttpServer::HttpServer(const ServerOptions& options, PipelineRegistry& registry, Metrics& metrics,
-                       const Logger& log)
-    : impl_(std::make_unique<Impl>(options, registry, metrics, log)) {
+                       const Logger& log, const StaticSite* site)
+    : impl_(std::make_unique<Impl>(options, registry, metrics, log, site)) {
   impl_->retry_after = std::to_string(options.retry_after_s);
 }
 

@@ -18,13 +18,15 @@
 #include "metrics.h"
 #include "pipeline_registry.h"
 #include "server_options.h"
+#include "static_site.h"
 
 namespace hotpath::server {
 
 class HttpServer {
  public:
+  // `site` (may be null: no page) is served for GET requests outside the API routes.
   HttpServer(const ServerOptions& options, PipelineRegistry& registry, Metrics& metrics,
-             const Logger& log);
+             const Logger& log, const StaticSite* site = nullptr);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

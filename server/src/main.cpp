@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 
 #include <csignal>
+#include <optional>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "pipeline_registry.h"
 #include "redis_source.h"
 #include "server_options.h"
+#include "static_site.h"
 
 namespace {
 
@@ -79,7 +81,21 @@ int main(int argc, char** argv) {
     redis = std::move(*source);
   }
 
-  HttpServer server(options, registry, metrics, log);
+  std::optional<StaticSite> site;
+  if (!options.playground_dir.empty()) {
+    auto loaded = StaticSite::load(options.playground_dir, options.wasm_package_dir);
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "hotpathd: %s\n", loaded.error().c_str());
+      return 2;
+    }
+    site = std::move(*loaded);
+    log.log(LogLevel::info, "playground loaded",
+            {{"source", options.playground_dir},
+             {"files", uint64_t(site->file_count())},
+             {"bytes", uint64_t(site->total_bytes())}});
+  }
+
+  HttpServer server(options, registry, metrics, log, site ? &*site : nullptr);
   auto port = server.listen();
   if (!port.ok()) {
     std::fprintf(stderr, "hotpathd: %s\n", port.error().c_str());

@@ -12,7 +12,16 @@ namespace hotpath::server {
 
 class PipelineRegistry;
 
-enum class Route : uint8_t { pipelines, validate, healthz, readyz, metrics, other, count };
+enum class Route : uint8_t {
+  pipelines,
+  validate,
+  healthz,
+  readyz,
+  metrics,
+  playground,
+  other,
+  count
+};
 enum class RejectReason : uint8_t {
   connections,       // --max-connections reached: 503
   queue_full,        // worker queue full: 429

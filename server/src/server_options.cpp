@@ -76,6 +76,8 @@ const std::map<std::string, std::pair<Setter, const char*>>& option_table() {
       {"grpc-listen", {string_field(&ServerOptions::grpc_listen), "HOST:PORT"}},
       {"redis", {string_field(&ServerOptions::redis_url), "redis://HOST:PORT"}},
       {"redis-prefix", {string_field(&ServerOptions::redis_prefix), "a key prefix"}},
+      {"playground", {string_field(&ServerOptions::playground_dir), "a directory"}},
+      {"wasm-package", {string_field(&ServerOptions::wasm_package_dir), "a directory"}},
       {"threads", {threads_field(&ServerOptions::threads), "a number 0-1024"}},
       {"workers", {threads_field(&ServerOptions::workers), "a number 0-1024"}},
       {"max-body-bytes", {uint_field(&ServerOptions::max_body_bytes, 1), "a size (K, M, G)"}},
@@ -163,6 +165,7 @@ Serves Hotpath pipelines over HTTP/1.1:
   POST /v1/pipelines/{name}   application/json (one record) or application/x-ndjson (many)
   POST /v1/validate/{name}    only the pipeline's validate step
   GET  /healthz  /readyz  /metrics
+  GET  /  and its files        the playground page, with --playground
 
 options (also accepted as keys of the JSON --config file):
   --pipelines DIR          directory of pipelines: DIR/<name>/pipeline.json
@@ -171,6 +174,8 @@ options (also accepted as keys of the JSON --config file):
   --redis URL              pipelines from Redis (redis://HOST:PORT[/DB]), watched for changes;
                            with --pipelines too, the directory is served until Redis has some
   --redis-prefix P         Redis key prefix (default "hotpath")
+  --playground DIR         serve this page folder (web/playground) at /, read at start-up
+  --wasm-package DIR       serve the @hotpath/wasm package (bindings/wasm) at /wasm/ for it
   --threads N              I/O threads, each with its own io_context (default: hardware threads)
   --workers N              worker pool threads for large bodies (default: hardware threads)
   --max-body-bytes N       larger bodies get 413 (default 16M; K, M, G suffixes)

@@ -19,6 +19,8 @@ struct ServerOptions {
   std::string grpc_listen;                // --grpc-listen HOST:PORT (empty: no gRPC)
   std::string redis_url;                  // --redis redis://HOST:PORT[/DB]
   std::string redis_prefix = "hotpath";   // --redis-prefix P (keys P:pipelines, P:pipeline:<n>...)
+  std::string playground_dir;             // --playground DIR: the page served at /
+  std::string wasm_package_dir;           // --wasm-package DIR: @hotpath/wasm, served at /wasm/
   unsigned threads = 0;                   // --threads N: I/O threads (0 = hardware threads)
   unsigned workers = 0;                   // --workers N: worker pool threads (0 = hardware threads)
   uint64_t max_body_bytes = uint64_t(16) << 20;  // --max-body-bytes (413 above)
