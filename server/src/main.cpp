@@ -4,8 +4,8 @@
 #include <sys/resource.h>
 
 #include <csignal>
-#include <optional>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 

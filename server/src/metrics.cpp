@@ -8,7 +8,8 @@ namespace hotpath::server {
 namespace {
 
 const char* route_name(size_t r) {
-  static const char* names[] = {"pipelines", "validate", "healthz", "readyz", "metrics", "playground", "other"};
+  static const char* names[] = {"pipelines", "validate",   "healthz", "readyz",
+                                "metrics",   "playground", "other"};
   return names[r];
 }
 

@@ -14,10 +14,14 @@ namespace fs = std::filesystem;
 // declarations) are not page assets and are not served.
 std::string_view content_type_for(const fs::path& file) {
   static const std::map<std::string, std::string_view, std::less<>> types = {
-      {".html", "text/html; charset=utf-8"}, {".mjs", "text/javascript; charset=utf-8"},
-      {".js", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-      {".json", "application/json"},             {".wasm", "application/wasm"},
-      {".png", "image/png"},                     {".svg", "image/svg+xml"}};
+      {".html", "text/html; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".json", "application/json"},
+      {".wasm", "application/wasm"},
+      {".png", "image/png"},
+      {".svg", "image/svg+xml"}};
   auto it = types.find(file.extension().string());
   return it == types.end() ? std::string_view() : it->second;
 }
@@ -38,8 +42,7 @@ Result<bool, std::string> add_folder(std::map<std::string, StaticSite::File, std
     if (!in.good() && !in.eof()) {
       return Failure(std::string("static files: cannot read ") + entry.path().string());
     }
-    files[url_prefix + entry.path().filename().string()] =
-        StaticSite::File{std::move(body), type};
+    files[url_prefix + entry.path().filename().string()] = StaticSite::File{std::move(body), type};
   }
   if (ec) return Failure("static files: cannot list " + dir.string() + ": " + ec.message());
   return true;
