@@ -1,0 +1,163 @@
+// The evaluator's value model. A Value is 16 bytes: scalars inline, strings as (pointer,
+// length) into the input document, the compiled expression or the evaluation arena, and
+// arrays/objects either as references to input json::Value nodes (JArr/JObj, never copied) or
+// as arena-owned Array/Object built by the expression.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "hotpath/json.h"
+
+namespace hotpath::jsonata::detail {
+
+struct Array;
+struct Object;
+struct Func;
+struct Env;
+
+enum class VK : uint8_t { Undef, Null, Bool, Num, Str, Arr, Obj, JArr, JObj, Func };
+
+struct Value {
+  VK k = VK::Undef;
+  bool b = false;
+  uint32_t n = 0;  // string length
+  union {
+    double d;
+    const char* s;
+    Array* a;
+    Object* o;
+    const json::Value* j;
+    Func* f;
+  } u{0.0};
+
+  static Value undef() { return Value(); }
+  static Value null() {
+    Value v;
+    v.k = VK::Null;
+    return v;
+  }
+  static Value boolean(bool x) {
+    Value v;
+    v.k = VK::Bool;
+    v.b = x;
+    return v;
+  }
+  static Value num(double x) {
+    Value v;
+    v.k = VK::Num;
+    v.u.d = x;
+    return v;
+  }
+  static Value str(std::string_view x) {
+    Value v;
+    v.k = VK::Str;
+    v.u.s = x.data();
+    v.n = static_cast<uint32_t>(x.size());
+    return v;
+  }
+  static Value arr(Array* a) {
+    Value v;
+    v.k = VK::Arr;
+    v.u.a = a;
+    return v;
+  }
+  static Value obj(Object* o) {
+    Value v;
+    v.k = VK::Obj;
+    v.u.o = o;
+    return v;
+  }
+  static Value fn(Func* f) {
+    Value v;
+    v.k = VK::Func;
+    v.u.f = f;
+    return v;
+  }
+  // A json::Value: scalars are converted, arrays/objects referenced.
+  static Value from_json(const json::Value& j) {
+    Value v;
+    switch (j.type()) {
+      case json::Type::null:
+        v.k = VK::Null;
+        break;
+      case json::Type::boolean:
+        v.k = VK::Bool;
+        v.b = j.as_bool();
+        break;
+      case json::Type::number:
+        v.k = VK::Num;
+        v.u.d = j.as_double();
+        break;
+      case json::Type::string: {
+        std::string_view s = j.as_string();
+        v.k = VK::Str;
+        v.u.s = s.data();
+        v.n = static_cast<uint32_t>(s.size());
+        break;
+      }
+      case json::Type::array:
+        v.k = VK::JArr;
+        v.u.j = &j;
+        break;
+      case json::Type::object:
+        v.k = VK::JObj;
+        v.u.j = &j;
+        break;
+    }
+    return v;
+  }
+
+  bool undef_() const { return k == VK::Undef; }
+  bool is_array() const { return k == VK::Arr || k == VK::JArr; }
+  bool is_object() const { return k == VK::Obj || k == VK::JObj; }
+  bool is_str() const { return k == VK::Str; }
+  bool is_num() const { return k == VK::Num; }
+  bool is_func() const { return k == VK::Func; }
+  std::string_view sv() const { return {u.s, n}; }
+};
+
+struct Array {
+  std::vector<Value> v;
+  bool sequence = false;
+  bool keep_singleton = false;
+  bool cons = false;
+  bool outer_wrapper = false;
+  bool tuple_stream = false;  // items are tuple objects {"@": value, binding: value, ...}
+};
+
+struct Object {
+  std::vector<std::pair<std::string_view, Value>> m;
+  const Value* find(std::string_view key) const {
+    for (auto it = m.rbegin(); it != m.rend(); ++it)
+      if (it->first == key) return &it->second;
+    return nullptr;
+  }
+  void set(std::string_view key, Value v) {
+    for (auto& p : m)
+      if (p.first == key) {
+        p.second = v;
+        return;
+      }
+    m.emplace_back(key, v);
+  }
+  void erase(std::string_view key) {
+    for (size_t i = 0; i < m.size(); ++i)
+      if (m[i].first == key) {
+        m.erase(m.begin() + long(i));
+        return;
+      }
+  }
+};
+
+// Generic array access over Arr and JArr.
+inline size_t arr_size(const Value& v) { return v.k == VK::Arr ? v.u.a->v.size() : v.u.j->size(); }
+inline Value arr_at(const Value& v, size_t i) {
+  return v.k == VK::Arr ? v.u.a->v[i] : Value::from_json((*v.u.j)[uint32_t(i)]);
+}
+
+}  // namespace hotpath::jsonata::detail

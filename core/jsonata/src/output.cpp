@@ -1,0 +1,351 @@
+// Writing results: JSON.stringify conventions (JS number formatting, string escaping, functions
+// dropped from objects and null in arrays) and $string's variant (15 significant digits,
+// functions as "", optional 2-space indentation).
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "hotpath/stack_guard.h"
+#include "jsonata_eval.h"
+
+namespace hotpath::jsonata::detail {
+
+namespace {
+
+// Shortest round-trip digits of d (> 0, finite) into `digits` (no terminator; returns the
+// count) and the decimal exponent of the first digit.
+int shortest_digits(double d, char* digits, int& exp10) {
+  char buf[64];
+#if defined(__EMSCRIPTEN__)
+  int len = 0;
+  for (int precision = 0; precision <= 17; ++precision) {
+    len = std::snprintf(buf, sizeof buf, "%.*e", precision, d);
+    if (std::strtod(buf, nullptr) == d) break;
+  }
+  const char* end = buf + len;
+#else
+  auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
+  const char* end = r.ptr;
+#endif
+  int k = 0;
+  const char* p = buf;
+  while (p < end && *p != 'e') {
+    if (*p >= '0' && *p <= '9') digits[k++] = *p;
+    ++p;
+  }
+  exp10 = 0;
+  if (p < end && *p == 'e') {
+    ++p;
+    bool neg = false;
+    if (p < end && (*p == '+' || *p == '-')) neg = *p++ == '-';
+    while (p < end && *p >= '0' && *p <= '9') exp10 = exp10 * 10 + (*p++ - '0');
+    if (neg) exp10 = -exp10;
+  }
+  while (k > 1 && digits[k - 1] == '0') --k;
+  return k;
+}
+
+// Appends s as a JSON string literal, escaped as JSON.stringify does: quote, backslash and
+// control characters only (everything else, including U+2028 and '/', is written as is).
+void escape_string(std::string_view s, std::string& out) {
+  static const char* hex = "0123456789abcdef";
+  const char* p = s.data();
+  const char* end = p + s.size();
+  out.push_back('"');
+  while (p < end) {
+    const char* run = p;
+    while (p < end) {
+      unsigned char c = static_cast<unsigned char>(*p);
+      if (c < 0x20 || c == '"' || c == '\\') break;
+      ++p;
+    }
+    out.append(run, size_t(p - run));
+    if (p == end) break;
+    unsigned char c = static_cast<unsigned char>(*p++);
+    char esc[6] = {'\\', 0, 0, 0, 0, 0};
+    size_t n = 2;
+    switch (c) {
+      case '"':
+        esc[1] = '"';
+        break;
+      case '\\':
+        esc[1] = '\\';
+        break;
+      case '\b':
+        esc[1] = 'b';
+        break;
+      case '\f':
+        esc[1] = 'f';
+        break;
+      case '\n':
+        esc[1] = 'n';
+        break;
+      case '\r':
+        esc[1] = 'r';
+        break;
+      case '\t':
+        esc[1] = 't';
+        break;
+      default:
+        esc[1] = 'u';
+        esc[2] = '0';
+        esc[3] = '0';
+        esc[4] = hex[c >> 4];
+        esc[5] = hex[c & 15];
+        n = 6;
+    }
+    out.append(esc, n);
+  }
+  out.push_back('"');
+}
+
+struct Writer {
+  Ev& ev;
+  bool string_mode;  // $string: 15 digits, functions as ""
+  int indent;        // 0 = compact
+  std::string& out;
+  size_t out_limit = size_t(1) << 29;  // bytes: beyond this the result is refused (U1001)
+  void newline(int level) {
+    out += '\n';
+    out.append(size_t(level * indent), ' ');
+  }
+  // returns false when the value is not written (undefined/function at a member position)
+  bool write(const Value& v, int level) {
+    if (ev.failed) return true;
+    if (!stack_has_room()) {
+      ev.fail("U1001");
+      return true;
+    }
+    // only constructed containers can share structure (input JSON is a tree)
+    if ((v.k == VK::Arr || v.k == VK::Obj) && !ev.charge_work()) return true;
+    if (out.size() > out_limit) {
+      ev.over_budget = true;
+      ev.fail("U1001");
+      return true;
+    }
+    switch (v.k) {
+      case VK::Undef:
+        return false;
+      case VK::Func:
+        if (string_mode) {
+          out += "\"\"";
+          return true;
+        }
+        return false;
+      case VK::Null:
+        out += "null";
+        return true;
+      case VK::Bool:
+        out += v.b ? "true" : "false";
+        return true;
+      case VK::Num: {
+        double d = v.u.d;
+        if (!std::isfinite(d)) {
+          if (string_mode) {
+            ev.fail("D1001");
+            return true;
+          }
+          out += "null";
+          return true;
+        }
+        if (string_mode && d != std::floor(d)) {
+          char buf[40];
+          std::snprintf(buf, sizeof buf, "%.14e", d);
+          d = std::strtod(buf, nullptr);
+        }
+        format_number_js(d, out);
+        return true;
+      }
+      case VK::Str:
+        escape_string(v.sv(), out);
+        return true;
+      case VK::Arr:
+      case VK::JArr: {
+        size_t n = arr_size(v);
+        out += '[';
+        for (size_t i = 0; i < n; ++i) {
+          if (i) out += ',';
+          if (indent) newline(level + 1);
+          if (!write(arr_at(v, i), level + 1)) out += "null";
+        }
+        if (indent && n) newline(level);
+        out += ']';
+        return true;
+      }
+      case VK::JObj:
+        if (ev.plain_jobj(*v.u.j)) {
+          const json::Value& j = *v.u.j;
+          out += '{';
+          bool first = true;
+          for (const json::Member* m = j.begin_members(); m != j.end_members(); ++m) {
+            if (!first) out += ',';
+            first = false;
+            if (indent) newline(level + 1);
+            escape_string(m->key, out);
+            out += ':';
+            if (indent) out += ' ';
+            write(Value::from_json(m->value), level + 1);
+          }
+          if (indent && !first) newline(level);
+          out += '}';
+          return true;
+        }
+        [[fallthrough]];
+      case VK::Obj: {
+        if (v.k == VK::Obj) {
+          bool plain = true;
+          for (const auto& p : v.u.o->m)
+            if (!p.first.empty() && p.first[0] >= '0' && p.first[0] <= '9') plain = false;
+          if (plain) {  // constructed objects have no duplicate keys: write in order
+            out += '{';
+            bool first = true;
+            for (const auto& p : v.u.o->m) {
+              if (p.second.undef_() || (p.second.is_func() && !string_mode)) continue;
+              if (!first) out += ',';
+              first = false;
+              if (indent) newline(level + 1);
+              escape_string(p.first, out);
+              out += ':';
+              if (indent) out += ' ';
+              write(p.second, level + 1);
+            }
+            if (indent && !first) newline(level);
+            out += '}';
+            return true;
+          }
+        }
+        std::vector<std::pair<std::string_view, Value>> es;
+        ev.entries(v, es);
+        out += '{';
+        bool first = true;
+        for (auto& p : es) {
+          if (p.second.undef_() || (p.second.is_func() && !string_mode)) continue;
+          if (!first) out += ',';
+          first = false;
+          if (indent) newline(level + 1);
+          escape_string(p.first, out);
+          out += ':';
+          if (indent) out += ' ';
+          write(p.second, level + 1);
+        }
+        if (indent && !first) newline(level);
+        out += '}';
+        return true;
+      }
+    }
+    return false;
+  }
+};
+
+}  // namespace
+
+void format_number_js(double d, std::string& out) {
+  if (!std::isfinite(d)) {
+    out += "null";
+    return;
+  }
+  if (d == 0) {
+    out += '0';
+    return;
+  }
+  if (d < 0) {
+    out += '-';
+    d = -d;
+  }
+  if (d < 1e15 && d == std::floor(d)) {
+    char buf[32];
+    auto r = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(d));
+    out.append(buf, r.ptr);
+    return;
+  }
+  // Fast path for values with few decimals (prices, measurements): the smallest k for which
+  // m = d * 10^k is an integer m < 1e15 with m / 10^k == d gives the shortest round-trip
+  // digits (division is correctly rounded and m, 10^k are exact), as JavaScript prints them.
+  if (d < 1e15 && d >= 1e-5) {
+    static constexpr double kPow10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+    for (int k = 1; k <= 9; ++k) {
+      const double scaled = d * kPow10[k];
+      if (scaled >= 1e15) break;
+      const double m = std::nearbyint(scaled);
+      if (m / kPow10[k] != d) continue;
+      char ibuf[24];
+      auto r = std::to_chars(ibuf, ibuf + sizeof ibuf, static_cast<long long>(m));
+      const int len = int(r.ptr - ibuf);
+      const int n = len - k;  // digits before the decimal point (<= 0: leading zeros)
+      if (n <= -6) break;
+      if (n > 0) {
+        out.append(ibuf, size_t(n));
+        out += '.';
+        out.append(ibuf + n, size_t(k));
+      } else {
+        out += "0.";
+        out.append(size_t(-n), '0');
+        out.append(ibuf, size_t(len));
+      }
+      return;
+    }
+  }
+  char digits[32];
+  int e = 0;
+  const int k = shortest_digits(d, digits, e);
+  const int n = e + 1;
+  char buf[64];
+  char* o = buf;
+  if (k <= n && n <= 21) {
+    for (int i = 0; i < k; ++i) *o++ = digits[i];
+    for (int i = k; i < n; ++i) *o++ = '0';
+  } else if (0 < n && n <= 21) {
+    for (int i = 0; i < n; ++i) *o++ = digits[i];
+    *o++ = '.';
+    for (int i = n; i < k; ++i) *o++ = digits[i];
+  } else if (-6 < n && n <= 0) {
+    *o++ = '0';
+    *o++ = '.';
+    for (int i = 0; i < -n; ++i) *o++ = '0';
+    for (int i = 0; i < k; ++i) *o++ = digits[i];
+  } else {
+    *o++ = digits[0];
+    if (k > 1) {
+      *o++ = '.';
+      for (int i = 1; i < k; ++i) *o++ = digits[i];
+    }
+    *o++ = 'e';
+    int x = n - 1;
+    *o++ = x < 0 ? '-' : '+';
+    if (x < 0) x = -x;
+    char tmp[8];
+    int t = 0;
+    do {
+      tmp[t++] = char('0' + x % 10);
+      x /= 10;
+    } while (x);
+    while (t) *o++ = tmp[--t];
+  }
+  out.append(buf, size_t(o - buf));
+}
+
+void write_value(Ev& ev, const Value& v, std::string& out) {
+  Writer w{ev, false, 0, out};
+  w.write(v, 0);
+}
+
+std::string string_of(Ev& ev, Value v, bool prettify) {
+  if (v.k == VK::Str) return std::string(v.sv());
+  if (v.k == VK::Func) return std::string();
+  if (v.k == VK::Num && !std::isfinite(v.u.d)) {
+    ev.fail("D3001");
+    return std::string();
+  }
+  if (v.k == VK::Arr && v.u.a->outer_wrapper && !v.u.a->v.empty()) v = v.u.a->v[0];
+  std::string out;
+  Writer w{ev, true, prettify ? 2 : 0, out};
+  w.out_limit = size_t(std::max<int64_t>(ev.byte_budget, 0));
+  w.write(v, 0);
+  return out;
+}
+
+}  // namespace hotpath::jsonata::detail
