@@ -8,25 +8,32 @@
 #include <vector>
 
 #include "input_source.h"
+#include "transform_command.h"
 #include "validate_command.h"
 
 namespace {
 
 constexpr std::string_view kHelp =
-    R"(hotpath )" HOTPATH_VERSION R"( - JSON Schema validation of JSON documents and NDJSON streams
+    R"(hotpath )" HOTPATH_VERSION
+    R"( - JSON Schema validation and JSONata transformation of JSON and NDJSON
 
 Usage:
   hotpath validate --schema S.json [--ref-map PREFIX=DIR]... [--default-dialect D] [--formats]
                    [--output flag|basic] [--ndjson] [--threads N] [--max-document-bytes N]
                    [FILE|-]...
+  hotpath transform (--expr E | --expr-file F) [--bindings B.json] [--ndjson] [--no-input]
+                    [--timeout-ms N] [--max-depth N] [FILE|-]...
   hotpath --help
   hotpath --version
 
 Commands:
   validate   validate JSON documents (or NDJSON lines) against a JSON Schema, printing one
              standard output unit per document; see 'hotpath validate --help'
+  transform  evaluate a JSONata expression over JSON documents (or NDJSON lines), printing
+             each result as JSON; see 'hotpath transform --help'
 
-Exit status: 0 all valid, 1 some input invalid, 2 usage, schema or I/O error.
+Exit status: 0 success (all valid), 1 some input invalid or an expression error, 2 usage,
+schema or I/O error.
 )";
 
 int usage_error(std::string_view message) {
@@ -56,5 +63,6 @@ int main(int argc, char** argv) {
                : hotpath::cli::kExitError;
   }
   if (command == "validate") return hotpath::cli::run_validate({args.begin() + 1, args.end()});
+  if (command == "transform") return hotpath::cli::run_transform({args.begin() + 1, args.end()});
   return usage_error("unknown command '" + std::string(command) + "'");
 }
