@@ -85,6 +85,44 @@ export declare class Compiler {
 /** Compiles a schema (object, boolean, JSON text or bytes). Throws code 'HOTPATH_SCHEMA_INVALID'. */
 export declare function compile(schema: SchemaInput, options?: CompileOptions): ValidateFunction;
 
+/** Options of jsonata() and of one evaluation (an evaluation's options override the expression's). */
+export interface JsonataOptions {
+  /** Values bound as $name: an object (JSON-serialized) or JSON text/bytes of an object. */
+  bindings?: Record<string, unknown> | string | ArrayBufferView;
+  /** Fail an evaluation running longer than this (code "U1001"). 0 or absent: no limit. */
+  timeoutMs?: number;
+  /** Fail an evaluation nesting calls deeper than this (code "U1001"). 0 or absent: the default. */
+  maxDepth?: number;
+}
+
+/** A JSONata error as jsonata-js throws it. */
+export interface JsonataError extends Error {
+  /** jsonata-js's code: "S0201", "T2001", "D3030", "U1001"... */
+  code: string;
+  position: number;
+  token?: string;
+}
+
+/** A compiled JSONata expression (the language of jsonata-js 2.x), evaluated natively. */
+export declare class Expression {
+  constructor(expression: string, options?: JsonataOptions);
+  readonly source: string;
+  /**
+   * Evaluates over `input`: JSON text (string) or JSON bytes, read in place; any other value is
+   * JSON-serialized first (the slow path); undefined means no input. Returns the result as JSON
+   * text: a Buffer for byte input, a string otherwise; undefined when the result is undefined.
+   * Throws a JsonataError.
+   */
+  evaluate(input: Buffer | ArrayBufferView | ArrayBuffer, options?: JsonataOptions): Buffer | undefined;
+  evaluate(input?: unknown, options?: JsonataOptions): string | undefined;
+  /** The same on the libuv thread pool. */
+  evaluateAsync(input: Buffer | ArrayBufferView | ArrayBuffer, options?: JsonataOptions): Promise<Buffer | undefined>;
+  evaluateAsync(input?: unknown, options?: JsonataOptions): Promise<string | undefined>;
+}
+
+/** Compiles a JSONata expression; throws a JsonataError (e.g. code "S0201") when it does not parse. */
+export declare function jsonata(expression: string, options?: JsonataOptions): Expression;
+
 export type HashInput = string | ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
 /** XXH64 as an unsigned 64-bit bigint. */
 export declare function xxh64(data: HashInput, seed?: number | bigint): bigint;

@@ -213,6 +213,70 @@ function compile(schema, options) {
 // ---------------------------------------------------------------------------------------------
 // Kernels
 // ---------------------------------------------------------------------------------------------
+// ---------------------------------------------------------------------------------------------
+// JSONata
+// ---------------------------------------------------------------------------------------------
+function limitOption(options, name) {
+  const v = options[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw invalidArgType(`options.${name}`, 'an integer', v);
+  if (v < 0 || v > 0xffffffff) throw outOfRange(`options.${name}`, '>= 0 and <= 4294967295', v);
+  return v;
+}
+
+function jsonataOptions(options, name = 'options') {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object') throw invalidArgType(name, 'of type object', options);
+  const out = { timeoutMs: limitOption(options, 'timeoutMs'), maxDepth: limitOption(options, 'maxDepth') };
+  if (options.bindings !== undefined) {
+    const b = options.bindings;
+    if (isBytes(b) || fromArrayBuffer(b) !== undefined) out.bindings = toBytes(b, `${name}.bindings`);
+    else if (b !== null && typeof b === 'object' && !Array.isArray(b)) out.bindings = JSON.stringify(b);
+    else throw invalidArgType(`${name}.bindings`, 'an object or JSON text', b);
+  }
+  return out;
+}
+
+// A compiled JSONata expression. Input is JSON text (string) or JSON bytes (Buffer, typed
+// array...), read in place; any other value is the slow path (JSON.stringify first); undefined
+// is no input. The result is JSON text: a Buffer for byte input, a string otherwise, undefined
+// when the expression's result is undefined.
+class Expression {
+  #native;
+  #defaults;
+  constructor(expression, options) {
+    if (typeof expression !== 'string') throw invalidArgType('expression', 'of type string', expression);
+    this.#defaults = jsonataOptions(options);
+    this.#native = new native.Expression(expression);
+    this.source = expression;
+  }
+
+  #args(input, options) {
+    const o = options === undefined ? this.#defaults : { ...this.#defaults, ...jsonataOptions(options) };
+    const text = input === undefined ? undefined : toInput(input, 'input');
+    return [text, o.bindings, text !== undefined && typeof text !== 'string', o.timeoutMs, o.maxDepth];
+  }
+
+  evaluate(input, options) {
+    return this.#native.evaluate(...this.#args(input, options));
+  }
+
+  // The same on the libuv pool: the event loop keeps running while it evaluates.
+  evaluateAsync(input, options) {
+    try {
+      return this.#native.evaluateAsync(...this.#args(input, options));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+}
+
+// jsonata(expression, {bindings, timeoutMs, maxDepth}) -> Expression. Throws the compile error
+// with jsonata-js's `code`, `position` and `token`.
+function jsonata(expression, options) {
+  return new Expression(expression, options);
+}
+
 const U64_MAX = (1n << 64n) - 1n;
 
 function seedArg(seed) {
@@ -318,6 +382,8 @@ function fileChecksum(file, algorithm = 'sha256') {
 module.exports = {
   compile,
   Compiler,
+  jsonata,
+  Expression,
   xxh64,
   xxh3,
   xxh3_128,

@@ -7,6 +7,8 @@ const hotpath = require('./index.js');
 export const {
   compile,
   Compiler,
+  jsonata,
+  Expression,
   xxh64,
   xxh3,
   xxh3_128,

@@ -5,6 +5,7 @@
 #include "addon_data.h"
 #include "boundary.h"
 #include "js_errors.h"
+#include "jsonata.h"
 #include "kernels.h"
 #include "validator.h"
 
@@ -38,6 +39,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   data->validator_constructor = Napi::Persistent(validator);
   exports.Set("Validator", validator);
   exports.Set("Compiler", CompilerWrap::Define(env));
+  exports.Set("Expression", ExpressionWrap::Define(env));
   exports.Set("setFactories", Napi::Function::New<SetFactories>(env, "setFactories"));
   register_kernels(env, exports);
   register_boundary(env, exports);

@@ -28,7 +28,8 @@ struct AddonData {
   // Reused by every synchronous call on this environment's thread: steady-state parsing
   // allocates nothing.
   json::Document document;
-  ScratchBuffer utf8_scratch;  // UTF-8 bytes of a JS string argument
+  json::Document bindings_document;  // JSONata bindings passed as JSON text
+  ScratchBuffer utf8_scratch;        // UTF-8 bytes of a JS string argument
 
   static AddonData& of(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }
 };

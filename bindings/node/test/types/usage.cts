@@ -26,6 +26,11 @@ const f: number | bigint = hotpath.fibonacci(100);
 const sorted: Float64Array = hotpath.sort(new Float64Array(3));
 const m: number = hotpath.financialMetrics(new Float64Array(3), { volumes: new Float64Array(3) }).sharpe;
 const sum: Promise<string> = hotpath.fileChecksum('/etc/hostname', 'xxh3');
+const expr = hotpath.jsonata('$sum(items.price) * $rate', { bindings: { rate: 2 }, timeoutMs: 100 });
+const asText: string | undefined = expr.evaluate('{"items":[{"price":1}]}');
+const asBytes: Buffer | undefined = expr.evaluate(Buffer.from('{}'), { maxDepth: 50 });
+const later: Promise<string | undefined> = expr.evaluateAsync({ items: [] });
+void [asText, asBytes, later];
 // @ts-expect-error: options.formats is a boolean
 compile({}, { formats: 'yes' });
 // @ts-expect-error: sort takes typed arrays only

@@ -1,0 +1,146 @@
+// jsonata(): compile errors with jsonata-js's code/position/token, evaluation on Buffers and
+// strings (bytes in -> Buffer out, text in -> string out), bindings, limits, evaluateAsync on the
+// libuv pool, and answers compared with jsonata-js 2.x on the same expressions and inputs.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+import { Expression, jsonata } from 'hotpath';
+
+const require = createRequire(import.meta.url);
+const jsonataJs = require('jsonata');
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const order = readFileSync(join(ROOT, 'examples/orders/order.json'));
+const summary = readFileSync(join(ROOT, 'examples/pipelines/orders-summary/summary.jsonata'), 'utf8');
+
+const trades = {
+  trades: Array.from({ length: 40 }, (_, i) => ({
+    id: `T${i}`, desk: ['rates', 'fx', 'equities'][i % 3], qty: (i * 37) % 500 + 1,
+    price: Math.round((100 + (i * 7.3) % 50) * 100) / 100, side: i % 4 === 0 ? 'sell' : 'buy',
+    tags: i % 5 === 0 ? ['urgent'] : [],
+  })),
+};
+
+// Expressions over `trades` (and the order) whose results must equal jsonata-js's, as JSON text.
+const PARITY = [
+  'trades[desk = "fx"].id',
+  '$sum(trades.(qty * price))',
+  'trades{desk: $sum(qty)}',
+  'trades^(>price, id)[[0..2]].id',
+  '$count(trades[side = "sell" and qty > 100])',
+  'trades.{"id": id, "notional": $round(qty * price, 2)}[notional > 20000]',
+  '$map(trades[[0..2]], function($t, $i) { $i & ":" & $t.id })',
+  '$reduce(trades.qty, function($a, $b) { $a > $b ? $a : $b })',
+  'trades[$count(tags) > 0]#$i.{"i": $i, "id": id}',
+  '$string(trades[0])',
+  '$join(trades[qty < 50].id, ",")',
+  '$average(trades.price)',
+  '$distinct(trades.desk)',
+  '$keys(trades[0])',
+  '$formatNumber(1234567.891, "#,##0.00")',
+  '$uppercase($substring("hotpath engine", 0, 7))',
+  'trades.desk ~> $distinct() ~> $sort()',
+  '(trades ~> | $ | {"flag": qty > 250} |)[flag].id',
+];
+
+async function reference(expr, input) {
+  const r = await jsonataJs(expr).evaluate(input);
+  return r === undefined ? undefined : JSON.stringify(r);
+}
+
+describe('jsonata()', () => {
+  it('evaluates bytes to bytes and text to text', () => {
+    const e = jsonata('instrument.symbol & "/" & currency');
+    const out = e.evaluate(order);
+    assert.ok(Buffer.isBuffer(out));
+    assert.equal(out.toString(), '"AAPL/USD"');
+    assert.equal(e.evaluate(order.toString()), '"AAPL/USD"');
+    assert.equal(e.evaluate(new Uint8Array(order)).toString(), '"AAPL/USD"');
+    // A plain JS value is the slow path (JSON.stringify first): the same answer.
+    assert.equal(e.evaluate(JSON.parse(order)), '"AAPL/USD"');
+    assert.equal(e.source, 'instrument.symbol & "/" & currency');
+    assert.ok(new Expression('1') instanceof Expression);
+  });
+
+  it('returns undefined for an undefined result and for no input', () => {
+    assert.equal(jsonata('nothing.here').evaluate(order), undefined);
+    assert.equal(jsonata('$').evaluate(undefined), undefined);
+    assert.equal(jsonata('1 + 2').evaluate(), '3');
+  });
+
+  it('matches jsonata-js on the example pipeline transform', async () => {
+    assert.equal(jsonata(summary).evaluate(order.toString()), await reference(summary, JSON.parse(order)));
+  });
+
+  it('matches jsonata-js on paths, grouping, sorting, higher-order functions and transforms', async () => {
+    const text = JSON.stringify(trades);
+    for (const expr of PARITY) {
+      assert.equal(jsonata(expr).evaluate(text), await reference(expr, trades), expr);
+    }
+  });
+
+  it('binds variables from an object or JSON text, per expression or per call', () => {
+    const e = jsonata('$sum(trades.qty) * $rate', { bindings: { rate: 2 } });
+    const input = JSON.stringify({ trades: [{ qty: 1 }, { qty: 2 }] });
+    assert.equal(e.evaluate(input), '6');
+    assert.equal(e.evaluate(input, { bindings: '{"rate":10}' }), '30');
+    assert.equal(e.evaluate(input, { bindings: Buffer.from('{"rate":0.5}') }), '1.5');
+  });
+
+  it('throws compile errors with code, position and token', () => {
+    assert.throws(() => jsonata('items[price > ]'), (err) => {
+      assert.equal(err.code, 'S0211');
+      assert.equal(err.position, 15);
+      assert.equal(err.token, ']');
+      return true;
+    });
+    assert.throws(() => jsonata('a +'), { code: 'S0207' });
+  });
+
+  it('throws evaluation errors with jsonata-js codes', () => {
+    assert.throws(() => jsonata('"a" + 1').evaluate(), { code: 'T2001', position: 5 });
+    assert.throws(() => jsonata('$sum("x")').evaluate(), { code: 'T0412' });
+    assert.throws(() => jsonata('[1..2e7]').evaluate(), { code: 'D2014' });
+    assert.throws(() => jsonata('$error("stop")').evaluate(), { code: 'D3137', message: 'stop' });
+  });
+
+  it('refuses input and bindings that are not JSON, with the location', () => {
+    assert.throws(() => jsonata('a').evaluate('{"a":'), (err) => {
+      assert.equal(err.code, 'HOTPATH_INVALID_JSON');
+      assert.match(err.message, /^invalid JSON input at line 1, column \d+: /);
+      return true;
+    });
+    assert.throws(() => jsonata('a').evaluate('{}', { bindings: '[1]' }), { code: 'HOTPATH_INVALID_JSON' });
+  });
+
+  it('stops runaway evaluations: time limit and depth limit', () => {
+    const forever = jsonata('($f := function($n) { $f($n + 1) }; $f(0))');
+    assert.throws(() => forever.evaluate(undefined, { timeoutMs: 50 }), { code: 'U1001' });
+    const deep = jsonata('($f := function($n) { $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100000))');
+    assert.throws(() => deep.evaluate(undefined, { maxDepth: 200 }), { code: 'U1001' });
+    // Without a configured limit, unbounded recursion still ends in an error, not a crash.
+    assert.throws(() => deep.evaluate(), (err) => typeof err.code === 'string' && err.code.length === 5);
+  });
+
+  it('checks its arguments', () => {
+    assert.throws(() => jsonata(42), { code: 'ERR_INVALID_ARG_TYPE' });
+    assert.throws(() => jsonata('a', { timeoutMs: -1 }), { code: 'ERR_OUT_OF_RANGE' });
+    assert.throws(() => jsonata('a', { bindings: 5 }), { code: 'ERR_INVALID_ARG_TYPE' });
+    assert.throws(() => jsonata('a').evaluate(() => 1), { code: 'ERR_INVALID_ARG_TYPE' });
+  });
+
+  it('evaluateAsync runs on the pool and resolves to the same bytes', async () => {
+    const e = jsonata('$sum(trades.(qty * price))');
+    const big = Buffer.from(JSON.stringify({ trades: Array.from({ length: 20000 }, (_, i) => ({ qty: i % 7, price: 1.25 })) }));
+    const [a, b] = await Promise.all([e.evaluateAsync(big), e.evaluateAsync(big.toString())]);
+    assert.ok(Buffer.isBuffer(a));
+    assert.equal(a.toString(), e.evaluate(big).toString());
+    assert.equal(b, a.toString());
+    await assert.rejects(jsonata('"a" - 1').evaluateAsync('{}'), { code: 'T2001' });
+    await assert.rejects(e.evaluateAsync('{'), { code: 'HOTPATH_INVALID_JSON' });
+    assert.equal(await jsonata('missing').evaluateAsync('{}'), undefined);
+  });
+});
