@@ -407,13 +407,122 @@ export function bindApi(mod) {
     return array;
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // JSONata: the addon's jsonata()/Expression (input JSON text or bytes in, JSON text out)
+  // ---------------------------------------------------------------------------------------------
+  const freeExpression = new FinalizationRegistry((ptr) => mod._hp_jsonata_free(ptr));
+
+  function jsonataError() {
+    const e = JSON.parse(result());
+    const fields = { position: e.position };
+    if (e.token !== '') fields.token = e.token;
+    return withFields(new Error(e.message), e.code, fields);
+  }
+
+  function inputError() {
+    const e = JSON.parse(result());
+    return withFields(new Error(`invalid JSON ${e.what} at ${e.message}`), 'HOTPATH_INVALID_JSON', { line: e.line, column: e.column });
+  }
+
+  function limitOption(options, name) {
+    const v = options[name];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !Number.isInteger(v)) throw invalidArgType(`options.${name}`, 'an integer', v);
+    if (v < 0 || v > 0xffffffff) throw outOfRange(`options.${name}`, '>= 0 and <= 4294967295', v);
+    return v;
+  }
+
+  function jsonataOptions(options, name = 'options') {
+    if (options === undefined) return {};
+    if (options === null || typeof options !== 'object') throw invalidArgType(name, 'of type object', options);
+    const out = { timeoutMs: limitOption(options, 'timeoutMs'), maxDepth: limitOption(options, 'maxDepth') };
+    if (options.bindings !== undefined) {
+      const b = options.bindings;
+      if (isBytes(b) || isArrayBufferLike(b)) out.bindings = b;
+      else if (b !== null && typeof b === 'object' && !Array.isArray(b)) out.bindings = JSON.stringify(b);
+      else throw invalidArgType(`${name}.bindings`, 'an object or JSON text', b);
+    }
+    return out;
+  }
+
+  // Input then bindings, back to back in the input area; returns their byte lengths.
+  function putInputAndBindings(input, bindings) {
+    const inputBytes = input === undefined ? new Uint8Array(0)
+      : typeof input === 'string' ? encoder.encode(input)
+        : input instanceof Uint8Array ? input
+          : ArrayBuffer.isView(input) ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength) : new Uint8Array(input);
+    const bindingBytes = bindings === undefined ? new Uint8Array(0)
+      : typeof bindings === 'string' ? encoder.encode(bindings)
+        : bindings instanceof Uint8Array ? bindings
+          : ArrayBuffer.isView(bindings) ? new Uint8Array(bindings.buffer, bindings.byteOffset, bindings.byteLength) : new Uint8Array(bindings);
+    const ptr = inputArea(inputBytes.byteLength + bindingBytes.byteLength);
+    mod.HEAPU8.set(inputBytes, ptr);
+    mod.HEAPU8.set(bindingBytes, ptr + inputBytes.byteLength);
+    return [inputBytes.byteLength, bindingBytes.byteLength];
+  }
+
+  class Expression {
+    #ptr;
+    #defaults;
+    constructor(expression, options) {
+      if (typeof expression !== 'string') throw invalidArgType('expression', 'of type string', expression);
+      this.#defaults = jsonataOptions(options);
+      const ptr = mod._hp_jsonata_compile(put(expression));
+      if (ptr === 0) throw jsonataError();
+      this.#ptr = ptr;
+      this.source = expression;
+      freeExpression.register(this, ptr, this);
+    }
+
+    // Input: JSON text or bytes (other values are JSON-serialized first; undefined = no input).
+    // Returns the result as JSON text: a Uint8Array for byte input, a string otherwise; undefined
+    // for an undefined result.
+    evaluate(input, options) {
+      if (this.#ptr === 0) throw withFields(new Error('this expression was freed'), 'ERR_INVALID_STATE', {});
+      const o = options === undefined ? this.#defaults : { ...this.#defaults, ...jsonataOptions(options) };
+      const data = input === undefined ? undefined : toInput(input, 'input');
+      const [n, m] = putInputAndBindings(data, o.bindings);
+      const r = mod._hp_jsonata_evaluate(this.#ptr, data === undefined ? 0 : 1, n, m, o.timeoutMs ?? 0, o.maxDepth ?? 0);
+      if (r === -1) throw jsonataError();
+      if (r === -2) throw inputError();
+      if (r === 0) return undefined;
+      if (data !== undefined && typeof data !== 'string') {
+        const ptr = mod._hp_result_data();
+        return mod.HEAPU8.slice(ptr, ptr + mod._hp_result_size());
+      }
+      return result();
+    }
+
+    // The module is single-threaded: the same work, settled as a promise (in a browser, run it
+    // in a Web Worker to keep the page responsive).
+    evaluateAsync(input, options) {
+      try {
+        return Promise.resolve(this.evaluate(input, options));
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
+
+    // Frees the compiled expression now rather than when it is collected.
+    free() {
+      if (this.#ptr === 0) return;
+      freeExpression.unregister(this);
+      mod._hp_jsonata_free(this.#ptr);
+      this.#ptr = 0;
+    }
+  }
+
+  function jsonata(expression, options) {
+    return new Expression(expression, options);
+  }
+
   // Bytes malloc has handed out and not taken back (for leak tests and the curious).
   function heapInUse() {
     return mod._hp_heap_in_use();
   }
 
   return {
-    compile, Compiler, xxh64, xxh3, xxh3_128, sha256, countPrimes, fibonacci, financialMetrics, returns, sort,
+    compile, Compiler, jsonata, Expression, xxh64, xxh3, xxh3_128, sha256, countPrimes, fibonacci, financialMetrics, returns, sort,
     heapInUse,
   };
 }

@@ -25,11 +25,18 @@ function Compiler(options) {
   return new (ready().Compiler)(options);
 }
 
+function Expression(expression, options) {
+  if (!new.target) throw new TypeError("Class constructor Expression cannot be invoked without 'new'");
+  return new (ready().Expression)(expression, options);
+}
+
 module.exports = {
   init,
   default: init,
   compile: (schema, options) => ready().compile(schema, options),
   Compiler,
+  jsonata: (expression, options) => ready().jsonata(expression, options),
+  Expression,
   xxh64: (data, seed) => ready().xxh64(data, seed),
   xxh3: (data, seed) => ready().xxh3(data, seed),
   xxh3_128: (data, seed) => ready().xxh3_128(data, seed),

@@ -1,5 +1,5 @@
-// Types of @hotpath/wasm for CommonJS. index.d.mts holds the same declarations for ESM (keep the
-// two in step; test/types.test.mjs type-checks both). Shapes follow the `hotpath` Node package.
+// Types of @hotpath/wasm (CommonJS; index.d.mts re-exports them for ESM, and
+// test/types.test.mjs type-checks both). Shapes follow the `hotpath` Node package.
 
 /** Bytes or JSON text: read in place (Buffers, typed arrays) or as UTF-8 (strings). */
 export type JsonInput = string | ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
@@ -138,6 +138,44 @@ export type SortableArray =
   | Float32Array | Float64Array | BigInt64Array | BigUint64Array;
 /** Sorts in place in TypedArray.prototype.sort() order (-0 before +0, NaN last); returns the array. */
 export declare function sort<T extends SortableArray>(array: T): T;
+
+/** Options of jsonata() and of one evaluation (an evaluation's options override the expression's). */
+export interface JsonataOptions {
+  /** Values bound as $name: an object (JSON-serialized) or JSON text/bytes of an object. */
+  bindings?: Record<string, unknown> | string | ArrayBufferView;
+  /** Fail an evaluation running longer than this (code "U1001"). 0 or absent: no limit. */
+  timeoutMs?: number;
+  /** Fail an evaluation nesting calls deeper than this (code "U1001"). 0 or absent: the default. */
+  maxDepth?: number;
+}
+
+/** A JSONata error as jsonata-js throws it. */
+export interface JsonataError extends Error {
+  /** jsonata-js's code: "S0201", "T2001", "D3030", "U1001"... */
+  code: string;
+  position: number;
+  token?: string;
+}
+
+/** A compiled JSONata expression (the language of jsonata-js 2.x). */
+export declare class Expression {
+  constructor(expression: string, options?: JsonataOptions);
+  readonly source: string;
+  /**
+   * Evaluates over `input`: JSON text (string) or JSON bytes; any other value is JSON-serialized
+   * first; undefined means no input. Returns the result as JSON text: a Uint8Array for byte
+   * input, a string otherwise; undefined when the result is undefined. Throws a JsonataError.
+   */
+  evaluate(input: ArrayBufferView | ArrayBuffer, options?: JsonataOptions): Uint8Array | undefined;
+  evaluate(input?: unknown, options?: JsonataOptions): string | undefined;
+  evaluateAsync(input: ArrayBufferView | ArrayBuffer, options?: JsonataOptions): Promise<Uint8Array | undefined>;
+  evaluateAsync(input?: unknown, options?: JsonataOptions): Promise<string | undefined>;
+  /** Frees the compiled expression now (otherwise when it is garbage-collected). */
+  free(): void;
+}
+
+/** Compiles a JSONata expression; throws a JsonataError (e.g. code "S0201") when it does not parse. */
+export declare function jsonata(expression: string, options?: JsonataOptions): Expression;
 
 /** Bytes malloc'd in the module's heap and not yet freed. */
 export declare function heapInUse(): number;

@@ -60,6 +60,7 @@ function ready() {
 }
 
 export const compile = (schema, options) => ready().compile(schema, options);
+export const jsonata = (expression, options) => ready().jsonata(expression, options);
 export const xxh64 = (data, seed) => ready().xxh64(data, seed);
 export const xxh3 = (data, seed) => ready().xxh3(data, seed);
 export const xxh3_128 = (data, seed) => ready().xxh3_128(data, seed);
@@ -74,5 +75,10 @@ export const heapInUse = () => ready().heapInUse();
 export const Compiler = function Compiler(options) {
   if (!new.target) throw new TypeError("Class constructor Compiler cannot be invoked without 'new'");
   return new (ready().Compiler)(options);
+};
+// new Expression(source, options), like the addon's.
+export const Expression = function Expression(expression, options) {
+  if (!new.target) throw new TypeError("Class constructor Expression cannot be invoked without 'new'");
+  return new (ready().Expression)(expression, options);
 };
 export const version = '0.1.0';

@@ -15,6 +15,7 @@
 
 #include "error_json.h"
 #include "hotpath/json.h"
+#include "hotpath/jsonata.h"
 #include "hotpath/kernels.h"
 #include "hotpath/schema.h"
 
@@ -22,6 +23,7 @@ namespace {
 
 namespace json = hotpath::json;
 namespace schema = hotpath::schema;
+namespace jsonata = hotpath::jsonata;
 namespace kernels = hotpath::kernels;
 using hotpath::node::parse_error_output;
 using hotpath::node::write_ajv_errors;
@@ -80,6 +82,34 @@ void set_compile_error(const schema::CompileError& e) {
   json::write_string(e.schema_uri, r);
   r += ",\"location\":";
   json::write_string(e.location, r);
+  r += '}';
+}
+
+// {"code","position","token","message"}: jsonata-js's error fields.
+void set_jsonata_error(const jsonata::Error& e) {
+  std::string& r = session().fresh_result();
+  r += "{\"code\":";
+  json::write_string(e.code, r);
+  r += ",\"position\":";
+  r += std::to_string(e.position);
+  r += ",\"token\":";
+  json::write_string(e.token, r);
+  r += ",\"message\":";
+  json::write_string(e.message, r);
+  r += '}';
+}
+
+// {"what":"input"|"bindings","message","line","column"}: JSON that could not be parsed.
+void set_parse_error(const char* what, const json::ParseError& e) {
+  std::string& r = session().fresh_result();
+  r += "{\"what\":\"";
+  r += what;
+  r += "\",\"message\":";
+  json::write_string(e.to_string(), r);
+  r += ",\"line\":";
+  r += std::to_string(e.line);
+  r += ",\"column\":";
+  r += std::to_string(e.column);
   r += '}';
 }
 
@@ -304,6 +334,71 @@ EMSCRIPTEN_KEEPALIVE size_t hp_validate_many(WasmValidator* v, size_t size) {
   errors += ']';
   s.release_large_input();
   return lines;
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSONata
+// ---------------------------------------------------------------------------------------------
+
+// The expression is the first `size` bytes of the input area. Returns it compiled, or 0 with
+// the error {"code","position","token","message"} as the result.
+EMSCRIPTEN_KEEPALIVE jsonata::Expression* hp_jsonata_compile(size_t size) {
+  auto compiled = jsonata::Expression::compile(input(size));
+  if (!compiled.ok()) {
+    set_jsonata_error(compiled.error());
+    return nullptr;
+  }
+  return new jsonata::Expression(std::move(*compiled));
+}
+
+EMSCRIPTEN_KEEPALIVE void hp_jsonata_free(jsonata::Expression* e) { delete e; }
+
+// The input area holds the input JSON (`input_size` bytes; has_input 0 = no input at all),
+// then the bindings object's JSON (`bindings_size` bytes, 0 = none). Returns 1 with the
+// result's JSON as the result, 0 for an undefined result, -1 with a jsonata error, -2 with a
+// parse error of the input or the bindings.
+EMSCRIPTEN_KEEPALIVE int hp_jsonata_evaluate(jsonata::Expression* e, int has_input,
+                                             size_t input_size, size_t bindings_size,
+                                             uint32_t timeout_ms, uint32_t max_depth) {
+  Session& s = session();
+  std::string_view all = input(input_size + bindings_size);
+  // The bindings need their own document: input values live in session().document.
+  static json::Document bindings_doc;
+  jsonata::Bindings bindings;
+  const jsonata::Bindings* bindings_ptr = nullptr;
+  if (bindings_size > 0) {
+    auto b = bindings_doc.parse(all.substr(input_size));
+    if (!b.ok()) {
+      set_parse_error("bindings", b.error());
+      return -2;
+    }
+    if (!bindings.set_all(**b)) {
+      set_parse_error("bindings", json::ParseError{"bindings must be a JSON object", 1, 1, 0});
+      return -2;
+    }
+    bindings_ptr = &bindings;
+  }
+  const json::Value* root = nullptr;
+  if (has_input) {
+    auto parsed = s.document.parse(all.substr(0, input_size));
+    if (!parsed.ok()) {
+      s.release_large_input();
+      set_parse_error("input", parsed.error());
+      return -2;
+    }
+    root = *parsed;
+  }
+  s.release_large_input();
+  jsonata::Limits limits;
+  limits.timeout_ms = timeout_ms;
+  limits.max_depth = max_depth;
+  std::string& out = s.fresh_result();
+  auto r = e->evaluate(root, out, bindings_ptr, limits);
+  if (!r.ok()) {
+    set_jsonata_error(r.error());
+    return -1;
+  }
+  return *r ? 1 : 0;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -156,3 +156,40 @@ test('validateAsync settles with the same answers as v()', async () => {
   assert.equal(r.errors[0].keyword, 'minimum');
   await assert.rejects(v.validateAsync(Symbol('x')), { code: 'ERR_INVALID_ARG_TYPE' });
 });
+
+test('jsonata: bytes in give bytes out, text gives text, errors carry code and position', () => {
+  const e = hp.jsonata('items[price > 10].{"n": name, "p": price * $k}', { bindings: { k: 2 } });
+  const text = '{"items":[{"name":"a","price":5},{"name":"é","price":12.5}]}';
+  assert.equal(e.evaluate(text), '{"n":"é","p":25}');
+  const out = e.evaluate(new TextEncoder().encode(text));
+  assert.ok(out instanceof Uint8Array);
+  assert.equal(new TextDecoder().decode(out), '{"n":"é","p":25}');
+  assert.equal(e.evaluate(JSON.parse(text), { bindings: '{"k":1}' }), '{"n":"é","p":12.5}');
+  assert.equal(e.evaluate('{}'), undefined);
+  assert.equal(new hp.Expression('1 + 1').evaluate(), '2');
+  assert.throws(() => hp.jsonata('items[price > ]'), { code: 'S0211', position: 15, token: ']' });
+  assert.throws(() => hp.jsonata('"a" + 1').evaluate(), { code: 'T2001', position: 5 });
+  assert.throws(() => e.evaluate('{"items":'), { code: 'HOTPATH_INVALID_JSON' });
+  assert.throws(() => hp.jsonata('($f := function($n) { $f($n + 1) }; $f(0))').evaluate(undefined, { timeoutMs: 30 }), { code: 'U1001' });
+  assert.throws(() => hp.jsonata('($f := function($n) { 1 + $f($n + 1) }; $f(0))').evaluate(), (err) => /^[A-Z]\d{4}$/.test(err.code));
+});
+
+test('jsonata: no leaks across 100,000 evaluations, and free()', () => {
+  const e = hp.jsonata('$sum(items.(price * qty)) & " " & $uppercase(items[0].name)');
+  const input = new TextEncoder().encode('{"items":[{"name":"a","price":1.5,"qty":2},{"name":"b","price":2,"qty":3}]}');
+  const calls = () => {
+    for (let i = 0; i < 25_000; i++) {
+      e.evaluate(input);
+      e.evaluate('{"items":[]}');
+      const failing = hp.jsonata('"x" - 1');
+      assert.throws(() => failing.evaluate(), { code: 'T2001' });
+      failing.free();
+      assert.throws(() => hp.jsonata('a.['), { code: 'S0203' });
+      hp.jsonata('a.b').free();
+    }
+  };
+  calls();
+  const before = hp.heapInUse();
+  calls();
+  assert.equal(hp.heapInUse(), before);
+});

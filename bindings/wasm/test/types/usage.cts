@@ -4,6 +4,7 @@ import hp = require('@hotpath/wasm');
 async function main(): Promise<boolean> {
   await hp.init();
   const v = hp.compile({ type: 'string' });
-  return v('"x"') && (await v.validateAsync('"y"')).valid;
+  const out: string | undefined = new hp.Expression('$uppercase(name)').evaluate('{"name":"a"}');
+  return v('"x"') && (await v.validateAsync('"y"')).valid && out === '"A"';
 }
 void main;

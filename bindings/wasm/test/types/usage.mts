@@ -1,5 +1,5 @@
 // Type-checked by test/types.test.mjs (tsc --noEmit): typical ESM use of the package.
-import init, { compile, Compiler, sha256, fibonacci, type ValidateFunction } from '@hotpath/wasm';
+import init, { compile, Compiler, jsonata, sha256, fibonacci, type JsonataError, type ValidateFunction } from '@hotpath/wasm';
 
 await init();
 const v: ValidateFunction = compile({ type: 'object' }, { formats: true, defaultDialect: 'draft7' });
@@ -12,4 +12,11 @@ const hex: string = sha256('abc');
 const f: number | bigint = fibonacci(80);
 const c = new Compiler({ schemas: { 'https://x.example/a.json': { type: 'string' } } });
 c.addSchema({ $id: 'https://x.example/b.json' }).compile({ $ref: 'https://x.example/a.json' }).free();
-void [ok, firstPath, unit.valid, lines, digest, hex, f];
+const e = jsonata('$sum(items.price)', { timeoutMs: 100, bindings: { rate: 2 } });
+const text: string | undefined = e.evaluate('{"items":[]}');
+const bytes: Uint8Array | undefined = e.evaluate(new TextEncoder().encode('{}'), { maxDepth: 10 });
+const later: Promise<string | undefined> = e.evaluateAsync({ items: [] });
+e.free();
+const failure = {} as JsonataError;
+const code: string = failure.code;
+void [ok, firstPath, unit.valid, lines, digest, hex, f, text, bytes, later, code];
