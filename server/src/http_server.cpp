@@ -333,6 +333,8 @@ class Session : public std::enable_shared_from_this<Session> {
     invalid_ = r.invalid;
     server_.metrics.set_queue(server_.pool.depth(), server_.pool.capacity());
     auto status = (!ndjson && r.invalid) ? http::status::unprocessable_entity : http::status::ok;
+    // One record whose transform result is undefined: nothing to send.
+    if (!ndjson && !r.invalid && out_.empty()) status = http::status::no_content;
     std::string body;
     body.swap(out_);
     respond(route, status, std::move(body), ndjson ? "application/x-ndjson" : "application/json");

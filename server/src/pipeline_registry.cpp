@@ -47,14 +47,23 @@ Result<PipelineDefinition, std::string> parse_pipeline_definition(std::string_vi
       def.default_dialect = *d;
     } else if (key == "description") {
       if (!v.is_string()) return Failure{where + "\"description\" must be a string"};
-    } else if (key == "transform" || key == "rules") {
-      return Failure{where + "step \"" + key +
-                     "\" is not implemented yet in this version of hotpathd; remove it "
-                     "(only \"schema\" validation and serialization run)"};
+    } else if (key == "transform") {
+      if (!v.is_string() || v.as_string().empty())
+        return Failure{where + "\"transform\" must be a non-empty string (a path)"};
+      def.transform = std::string(v.as_string());
+    } else if (key == "transform-timeout-ms") {
+      if (!v.is_number() || v.number_kind() != json::NumberKind::int64 || v.as_int64() < 1 ||
+          v.as_int64() > 3600000)
+        return Failure{where + "\"transform-timeout-ms\" must be an integer from 1 to 3600000"};
+      def.transform_timeout_ms = static_cast<uint32_t>(v.as_int64());
+    } else if (key == "rules") {
+      return Failure{where +
+                     "step \"rules\" is not implemented yet in this version of hotpathd; remove "
+                     "it (validation, transform and serialization run)"};
     } else {
       return Failure{where + "unknown key \"" + key +
                      "\" in pipeline.json (known: schema, formats, default-dialect, "
-                     "description, transform, rules)"};
+                     "description, transform, transform-timeout-ms, rules)"};
     }
   }
   return def;
@@ -101,7 +110,7 @@ void PipelineRegistry::render_metrics(std::string& out) const {
 }
 
 Result<std::shared_ptr<const Pipeline>, std::string> PipelineRegistry::compile(
-    std::string_view name, std::string_view definition_text, const SchemaReader& read_schema) {
+    std::string_view name, std::string_view definition_text, const FileReader& read_file) {
   if (!is_valid_pipeline_name(name)) {
     return Failure{"pipeline \"" + std::string(name) +
                    "\": invalid name (letters, digits, '-', '_', '.'; not starting with '.')"};
@@ -111,8 +120,8 @@ Result<std::shared_ptr<const Pipeline>, std::string> PipelineRegistry::compile(
   auto p = std::make_shared<Pipeline>();
   p->name = std::string(name);
   if (!def->schema.empty()) {
-    auto text = read_schema(def->schema);
-    if (!text.ok()) return Failure{"pipeline \"" + p->name + "\": " + text.error()};
+    auto text = read_file(def->schema);
+    if (!text.ok()) return Failure{"pipeline \"" + p->name + "\": schema: " + text.error()};
     schema::CompileOptions options;
     options.assert_formats = def->formats;
     options.default_dialect = def->default_dialect;
@@ -122,6 +131,17 @@ Result<std::shared_ptr<const Pipeline>, std::string> PipelineRegistry::compile(
       return Failure{"pipeline \"" + p->name + "\": schema error: " + v.error().to_string()};
     }
     p->validator.emplace(std::move(*v));
+  }
+  if (!def->transform.empty()) {
+    auto text = read_file(def->transform);
+    if (!text.ok()) return Failure{"pipeline \"" + p->name + "\": transform: " + text.error()};
+    auto e = jsonata::Expression::compile(text->first);
+    if (!e.ok()) {
+      return Failure{"pipeline \"" + p->name + "\": transform " + def->transform + ": " +
+                     e.error().to_string()};
+    }
+    p->transform.emplace(std::move(*e));
+    p->transform_limits.timeout_ms = def->transform_timeout_ms;
   }
   p->stats = stats_for(p->name);
   return std::shared_ptr<const Pipeline>(std::move(p));
@@ -162,7 +182,7 @@ Result<std::shared_ptr<const PipelineSet>, std::string> PipelineRegistry::load_d
             const std::string& ref) -> Result<std::pair<std::string, std::string>, std::string> {
       fs::path path = fs::weakly_canonical(folder / ref);
       auto text = read_file(path);
-      if (!text.ok()) return Failure{"schema: " + text.error()};
+      if (!text.ok()) return Failure{text.error()};
       // file:// base URI, so relative $refs name sibling files as in the CLI.
       return std::pair{std::move(*text), "file://" + path.string()};
     };

@@ -3,9 +3,11 @@
 // and swaps it in at once; requests that already hold the old snapshot finish on it.
 //
 // A pipeline is defined by `pipeline.json`:
-//   {"schema": "schema.json", "formats": true, "default-dialect": "draft7"}
-// Steps: validate (`schema`; without one every JSON record passes), then serialize. `transform`
-// and `rules` are named by the design but not implemented yet: naming them is a load error.
+//   {"schema": "schema.json", "formats": true, "default-dialect": "draft7",
+//    "transform": "transform.jsonata", "transform-timeout-ms": 1000}
+// Steps: validate (`schema`; without one every JSON record passes), then transform (a JSONata
+// expression; without one the record itself), then serialize. `rules` (JS rules) is named by
+// the design but not implemented yet: naming it is a load error.
 #pragma once
 
 #include <atomic>
@@ -18,6 +20,7 @@
 #include <string>
 #include <string_view>
 
+#include "hotpath/jsonata.h"
 #include "hotpath/result.h"
 #include "hotpath/schema.h"
 
@@ -31,7 +34,9 @@ struct PipelineStats {
 
 struct Pipeline {
   std::string name;
-  std::optional<schema::Validator> validator;  // none: the validate step accepts any JSON
+  std::optional<schema::Validator> validator;    // none: the validate step accepts any JSON
+  std::optional<jsonata::Expression> transform;  // none: the output is the record itself
+  jsonata::Limits transform_limits;
   std::shared_ptr<PipelineStats> stats;
 };
 
@@ -48,6 +53,8 @@ struct PipelineDefinition {
   std::string schema;  // path (directory source) or key suffix (Redis); empty: no validate step
   bool formats = false;
   schema::Dialect default_dialect = schema::Dialect::draft2020_12;
+  std::string transform;  // path or key suffix of the JSONata expression; empty: none
+  uint32_t transform_timeout_ms = 1000;  // per record: a runaway expression fails that record
 };
 
 // Letters, digits, '-', '_' and '.', not starting with '.', 1-128 bytes.
@@ -71,13 +78,14 @@ class PipelineRegistry {
   std::shared_ptr<PipelineStats> stats_for(const std::string& name);
   void render_metrics(std::string& out) const;
 
-  // Compiles one pipeline. `read_schema(path)` returns the schema text and its base URI
-  // (the directory source reads files; the Redis source reads keys).
-  using SchemaReader = std::function<Result<std::pair<std::string, std::string>, std::string>(
-      const std::string& schema_ref)>;
+  // Compiles one pipeline. `read_file(ref)` returns the text of a file the definition names
+  // (schema, transform) and its base URI (the directory source reads files; the Redis source
+  // reads hash fields).
+  using FileReader = std::function<Result<std::pair<std::string, std::string>, std::string>(
+      const std::string& ref)>;
   Result<std::shared_ptr<const Pipeline>, std::string> compile(std::string_view name,
                                                                std::string_view definition_text,
-                                                               const SchemaReader& read_schema);
+                                                               const FileReader& read_file);
 
   // Loads every DIR/<name>/pipeline.json. Any broken pipeline fails the whole load.
   Result<std::shared_ptr<const PipelineSet>, std::string> load_directory(const std::string& dir);

@@ -56,14 +56,26 @@ bool RecordProcessor::process_record(const Pipeline& p, Step step, bool ndjson,
   }
   if (step == Step::validate_only) {
     out += kValidUnit;
-  } else if (ndjson) {
-    out += "{\"valid\":true,\"output\":";
-    json::write(root, out);
-    out += "}\n";
+    return true;
+  }
+  const size_t mark = out.size();
+  if (ndjson) out += "{\"valid\":true,\"output\":";
+  if (p.transform) {
+    auto r = p.transform->evaluate(&root, out, nullptr, p.transform_limits);
+    if (!r.ok()) {
+      out.resize(mark);
+      append_rejected("transform failed: " + r.error().to_string(), out);
+      return false;
+    }
+    if (!*r) {  // undefined: no output value ({"valid":true} in NDJSON, an empty body alone)
+      out.resize(mark);
+      if (ndjson) out += kValidUnit;
+      return true;
+    }
   } else {
     json::write(root, out);
-    out += '\n';
   }
+  out += ndjson ? "}\n" : "\n";
   return true;
 }
 

@@ -5,8 +5,12 @@
 // Output (every line ends with '\n'):
 //   validate endpoint: exactly what `hotpath validate` prints, one standard output unit per
 //     record ({"valid":true} or {"valid":false,"errors":[...]}), NDJSON line for line;
-//   pipeline endpoint, one record: the record re-serialized (json::write), or the error unit;
-//   pipeline endpoint, NDJSON: {"valid":true,"output":<record>} or the error unit, per line.
+//   pipeline endpoint, one record: the transform's result (or, without a transform, the record
+//     re-serialized), or the error unit; an undefined result is an empty body;
+//   pipeline endpoint, NDJSON: {"valid":true,"output":<result>} ({"valid":true} when the
+//     result is undefined) or the error unit, per line.
+// A transform that fails on a record (e.g. T2001, or its time limit) makes that record invalid,
+// with one error "transform failed: CODE at position N: message".
 // Input that is not JSON becomes an invalid unit with one error:
 //   "invalid JSON at line L, column C: <message>" (L counts lines of the body).
 #pragma once

@@ -193,7 +193,7 @@ bool RedisSource::reload() {
         [&by_field, &name](
             const std::string& ref) -> Result<std::pair<std::string, std::string>, std::string> {
       auto it = by_field.find(ref);
-      if (it == by_field.end()) return Failure{"schema: no field \"" + ref + "\" in its hash"};
+      if (it == by_field.end()) return Failure{"no field \"" + ref + "\" in its hash"};
       return std::pair{it->second, "redis://pipelines/" + name + "/" + ref};
     };
     auto def = by_field.find("pipeline.json");

@@ -132,16 +132,24 @@ describe('hotpathd limits and bad clients', () => {
 });
 
 describe('hotpathd configuration', () => {
-  test('a pipeline naming transform or rules refuses to load, with a clear error', () => {
+  test('a pipeline naming rules, or a transform that does not compile, refuses to load', () => {
     const dir = tempDir();
-    writePipeline(dir, 'shape', { schema: 's.json', transform: 't.jsonata' }, {
-      's.json': '{}',
-      't.jsonata': '$',
-    });
-    const r = runServerSync(['--pipelines', dir, '--listen', '127.0.0.1:0']);
+    writePipeline(dir, 'shape', { schema: 's.json', rules: 'r.js' }, { 's.json': '{}', 'r.js': '' });
+    let r = runServerSync(['--pipelines', dir, '--listen', '127.0.0.1:0']);
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /^hotpathd: pipeline "shape": step "transform" is not implemented yet/);
+    assert.match(r.stderr, /^hotpathd: pipeline "shape": step "rules" is not implemented yet/);
     fs.rmSync(dir, { recursive: true });
+
+    const bad = tempDir();
+    writePipeline(bad, 'broken', { transform: 't.jsonata' }, { 't.jsonata': 'items[price > ]' });
+    r = runServerSync(['--pipelines', bad, '--listen', '127.0.0.1:0']);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^hotpathd: pipeline "broken": transform t\.jsonata: S0\d{3} at position \d+: /);
+    writePipeline(bad, 'broken', { transform: 'missing.jsonata' }, {});
+    r = runServerSync(['--pipelines', bad, '--listen', '127.0.0.1:0']);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^hotpathd: pipeline "broken": transform: cannot read .*missing\.jsonata/);
+    fs.rmSync(bad, { recursive: true });
   });
 
   test('unknown keys, broken schemas and missing directories are startup errors', () => {

@@ -188,6 +188,23 @@ TEST(HotpathdGrpc, process_returns_the_reserialized_record_for_a_valid_one) {
   EXPECT_EQ(server.stop(), 0);
 }
 
+TEST(HotpathdGrpc, process_returns_the_transform_result_of_a_pipeline_with_one) {
+  Hotpathd server;
+  ASSERT_NE(server.stub(), nullptr);
+  grpc::ClientContext ctx;
+  ProcessResponse res;
+  std::string record = read_file(kSource + "/examples/orders/order.json");
+  grpc::Status st = server.stub()->Process(&ctx, make_request("orders-summary", record), &res);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_TRUE(res.valid());
+  EXPECT_EQ(res.output(),
+            "{\"order\":\"7d9f2c3e-4b1a-4c8e-9f6d-2a5b8c1e0f37\",\"account\":\"ACC0012345\","
+            "\"symbol\":\"AAPL\",\"side\":\"BUY\",\"quantity\":1500,\"notional\":258525,"
+            "\"fees\":7.53,\"cash\":-258532.53,\"currency\":\"USD\",\"settles\":\"2024-03-15\","
+            "\"algo\":\"vwap\"}");
+  EXPECT_EQ(server.stop(), 0);
+}
+
 TEST(HotpathdGrpc, process_gives_the_cli_unit_for_an_invalid_record) {
   Hotpathd server;
   ASSERT_NE(server.stub(), nullptr);

@@ -184,7 +184,7 @@ describe('hotpathd with Redis', () => {
     const redis = await startRedis(port, dir);
     const server = await startServer(['--redis', `redis://127.0.0.1:${port}`]);  // + examples
     try {
-      assert.deepEqual(await waitReady(server), { ready: true, pipelines: 2 });
+      assert.deepEqual(await waitReady(server), { ready: true, pipelines: 3 });
       await eventually(() => server.stderr().includes('no pipelines in redis; keeping the current ones'));
       assert.equal((await postJson(server.port, '/v1/validate/orders', orderJson)).status, 200);
       putPipeline(port, 'shared', { 'pipeline.json': '{}' });
