@@ -70,10 +70,37 @@ function runKernels(api, k) {
   };
 }
 
+// JSONata: each case's result as JSON text (from bytes in, and from text in: the same), or
+// undefined, or the error's code, position and token. evaluateAsync must agree.
+async function runJsonata(api, cases, files) {
+  const results = {};
+  for (const c of cases) {
+    const expr = c.expr ?? files[c.exprFile];
+    const options = c.bindings ? { bindings: c.bindings } : undefined;
+    let r;
+    try {
+      const e = api.jsonata(expr);
+      const text = c.input ? files[c.input] : undefined;
+      const fromText = e.evaluate(text, options);
+      const fromBytes = c.input ? e.evaluate(encoder.encode(text), options) : fromText;
+      const bytesAsText = fromBytes === undefined || typeof fromBytes === 'string' ? fromBytes : new TextDecoder().decode(fromBytes);
+      const later = await e.evaluateAsync(text, options);
+      if (bytesAsText !== fromText || later !== fromText) throw new Error(`${c.name}: bytes, text and async results differ`);
+      r = fromText === undefined ? { undefined: true } : { result: fromText };
+    } catch (err) {
+      if (typeof err.position !== 'number') throw err;
+      r = { error: { code: err.code, position: err.position, token: err.token ?? null } };
+    }
+    results[c.name] = r;
+  }
+  return results;
+}
+
 export async function runVectors(api, files) {
   const manifest = JSON.parse(files['tests/vectors/vectors.json']);
   const outputs = {};
   for (const c of manifest.cases) await runCase(api, c, files, outputs);
+  outputs['jsonata.json'] = `${JSON.stringify(await runJsonata(api, manifest.jsonata, files), null, 1)}\n`;
   outputs['kernels.json'] = `${JSON.stringify(runKernels(api, manifest.kernels), null, 1)}\n`;
   return outputs;
 }
@@ -85,6 +112,10 @@ export function vectorFiles(manifest) {
     paths.add(c.schema);
     if (c.input) paths.add(c.input);
     for (const s of c.options.schemas || []) paths.add(s);
+  }
+  for (const c of manifest.jsonata) {
+    if (c.exprFile) paths.add(c.exprFile);
+    if (c.input) paths.add(c.input);
   }
   return [...paths];
 }

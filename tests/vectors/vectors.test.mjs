@@ -4,8 +4,9 @@
 //   node --test tests/vectors/vectors.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { runVectors } from './cases.mjs';
@@ -86,4 +87,30 @@ test('CLI prints the same standard output units', { skip: !backends.includes('cl
     compared++;
   }
   assert.ok(compared >= 6, `compared ${compared} cases`);
+});
+
+// `hotpath transform` prints each JSONata result as the addon returns it, plus a newline
+// (nothing for undefined), and "CODE at position N: message" as its first stderr line on errors.
+test('CLI transform prints the same JSONata results', { skip: !backends.includes('cli') || (!existsSync(cli) && `no ${cli}`) }, () => {
+  const manifest = JSON.parse(files['tests/vectors/vectors.json']);
+  const results = JSON.parse(expected['jsonata.json']);
+  for (const c of manifest.jsonata) {
+    const args = ['transform', ...(c.exprFile ? ['--expr-file', join(ROOT, c.exprFile)] : ['--expr', c.expr])];
+    if (c.bindings) {
+      const file = join(mkdtempSync(join(tmpdir(), 'hotpath-vectors-')), 'bindings.json');
+      writeFileSync(file, JSON.stringify(c.bindings));
+      args.push('--bindings', file);
+    }
+    args.push(...(c.input ? [join(ROOT, c.input)] : ['--no-input']));
+    const r = spawnSync(cli, args, { encoding: 'utf8' });
+    const want = results[c.name];
+    if (want.error) {
+      assert.equal(r.status, 1, `${c.name}: exit status`);
+      assert.equal(r.stdout, '', `${c.name}: stdout`);
+      assert.ok(r.stderr.startsWith(`${want.error.code} at position ${want.error.position}: `), `${c.name}: stderr ${r.stderr}`);
+    } else {
+      assert.equal(r.status, 0, `${c.name}: exit status (stderr: ${r.stderr})`);
+      assert.equal(r.stdout, want.undefined ? '' : `${want.result}\n`, `${c.name}: stdout`);
+    }
+  }
 });
