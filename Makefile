@@ -35,19 +35,26 @@ wasm: setup
 	@bash bindings/wasm/scripts/build.sh $(WASM_BUILD) $(JOBS)
 
 SUITE ?= ../shared/conformance/json-schema-test-suite
+JSONATA_SUITE ?= ../shared/conformance/jsonata-test-suite
 
 # ctest prints the closing "N tests passed/failed" summary CI reads; the conformance totals
 # are printed too because ctest hides the output of passing tests.
 test-fast: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	@$(BUILD)/bin/hotpath-conformance $(SUITE) | grep -E '^(required|optional):'
+	@$(BUILD)/bin/hotpath-jsonata-conformance $(JSONATA_SUITE) | grep -E '^jsonata:'
 
 test-asan: setup
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DHOTPATH_SANITIZE=address,undefined \
 	  -DHOTPATH_BUILD_BENCH=OFF $(CMAKE_FLAGS)
-	cmake --build $(ASAN_BUILD) -j $(JOBS) --target json_test regex_test schema_test kernels_test
+	cmake --build $(ASAN_BUILD) -j $(JOBS) --target json_test regex_test schema_test kernels_test \
+	  jsonata_test hotpath-jsonata-conformance
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) -L core
+	@# Every JSONata suite case (hostile ones included) under ASan+UBSan as well.
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  $(ASAN_BUILD)/bin/hotpath-jsonata-conformance $(JSONATA_SUITE) \
+	  --baseline tests/conformance/jsonata/baseline.txt | grep -E '^jsonata:'
 
 # The wasm package in Node and in headless Chromium, the shared vectors on every backend, the
 # wasm conformance counts against the native runner's, and the playground.
@@ -60,6 +67,7 @@ test: test-fast test-wasm test-asan
 
 conformance: build
 	$(BUILD)/bin/hotpath-conformance $(SUITE)
+	$(BUILD)/bin/hotpath-jsonata-conformance $(JSONATA_SUITE)
 
 run: build
 	@echo "hotpathd: e.g. curl -s -H 'content-type: application/x-ndjson' --data-binary @examples/orders/orders.ndjson localhost:8080/v1/pipelines/orders  ; the playground page is at http://127.0.0.1:8080/  (Ctrl-C drains and stops it)"
@@ -77,6 +85,7 @@ bench: build
 	@node bench/node/run.mjs
 	@if [[ -x $(BUILD)/bin/hotpathd ]]; then bash bench/server/run.sh $(BUILD); fi
 	@node bench/wasm/run.mjs
+	@node bench/jsonata/run.mjs
 
 lint:
 	@files=$$(git ls-files '*.cpp' '*.h'); clang-format --dry-run --Werror $$files && echo "lint: clang-format clean ($$(echo $$files | wc -w) files)"
