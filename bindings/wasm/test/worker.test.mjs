@@ -1,5 +1,6 @@
 // The package inside workers: a module Web Worker in Chromium and a Node worker_thread, each
-// with its own module instance, give the main thread's answers.
+// with its own module instance, give the main thread's answers; hostile JSONata recursion is
+// stopped with U1001 inside workers too (their JS stacks are what wasm recursion uses up).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
@@ -9,7 +10,9 @@ import { startServer, launchChromium } from './helpers/browser.mjs';
 await init();
 const v = compile({ type: 'array', items: { type: 'number', maximum: 10 } });
 v('[1, 20]');
-const expected = { valid: true, invalid: v.errors, xxh64: xxh64('worker').toString(16) };
+// Runaway recursions end in JSONata's U1001 (never the JS engine's stack overflow) and leave the
+// module working.
+const expected = { valid: true, invalid: v.errors, xxh64: xxh64('worker').toString(16), codes: Array(6).fill('U1001'), after: '5050' };
 
 test('in a Node worker_thread', async () => {
   const worker = new Worker(new URL('./fixtures/worker.mjs', import.meta.url));

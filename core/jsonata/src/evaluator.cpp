@@ -291,7 +291,7 @@ bool Ev::check_limits(size_t pos) {
   if (max_depth && depth > max_depth) {
     return fail("U1001", pos);
   }
-  if (!stack_ok() || depth > 100000) return fail("U1001", pos);
+  if (!stack_ok() || depth + applications > kMaxNesting) return fail("U1001", pos);
   if (has_deadline && (++tick & 255) == 0 && std::chrono::steady_clock::now() > deadline) {
     timed_out = true;
     return fail("U1001", pos);
@@ -1396,6 +1396,13 @@ Value Ev::eval_partial(const Node* e, Value input, Env* env) {
 }
 
 Value Ev::apply(Value proc, std::vector<Value>& args, Value input, Env* env, size_t stamp) {
+  // Applications nest on the native stack without eval() frames in between when higher-order
+  // functions call back (a tail call inside a $map callback): bound them as well.
+  DepthGuard guard(applications);
+  if (!stack_ok() || depth + applications > kMaxNesting) {
+    fail("U1001", stamp ? stamp : call_position);
+    return Value();
+  }
   Value r = apply_inner(proc, args, input, env);
   // jsonata-js stamps an error leaving a function with the position of the call that applied
   // it (so the outermost direct call's position wins); calls made by higher-order functions

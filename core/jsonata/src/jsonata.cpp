@@ -171,7 +171,8 @@ void finish_eval(Error& e, const detail::Ev& ev) {
   if (e.code == "U1001" && ev.timed_out)
     e.message = "Expression evaluation timeout: Check for infinite loop";
   else if (e.code == "U1001" && ev.over_budget)
-    e.message = "Resource limit exceeded: the expression builds too many values or too long strings";
+    e.message =
+        "Resource limit exceeded: the expression builds too many values or too long strings";
   else
     e.message = render(e, value, ev.err_value2, ev.err_index);
 }

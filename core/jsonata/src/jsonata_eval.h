@@ -156,8 +156,7 @@ class Ev {
       over_budget = true;
       return fail("U1001", call_position, "");
     }
-    if (has_deadline && (work_budget & 1023) == 0 &&
-        std::chrono::steady_clock::now() > deadline) {
+    if (has_deadline && (work_budget & 1023) == 0 && std::chrono::steady_clock::now() > deadline) {
       timed_out = true;
       return fail("U1001", call_position, "");
     }
@@ -204,6 +203,16 @@ class Ev {
 
   // ---- limits
   uint32_t depth = 0;
+  // Function applications in progress: not part of jsonata-js's `depth`, but they nest on the
+  // native stack (higher-order callbacks), so they count against the nesting cap below.
+  uint32_t applications = 0;
+#if defined(__EMSCRIPTEN__)
+  // In wasm the JS engine's own stack (about 1 MB), not the linear-memory stack the stack
+  // guard watches, is what runs out first: a nesting cap measured to stay below it.
+  static constexpr uint32_t kMaxNesting = 500;
+#else
+  static constexpr uint32_t kMaxNesting = 100000;  // the stack guard normally stops far earlier
+#endif
   uint32_t max_depth = 0;
   bool has_deadline = false;
   bool timed_out = false;

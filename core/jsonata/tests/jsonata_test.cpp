@@ -58,6 +58,17 @@ TEST(JsonataPaths, NavigateFlattenAndCollapseSingletons) {
   EXPECT_EQ(run("a.b.c.%.d", R"({"a":{"b":[{"c":1,"d":"p"}]}})"), "\"p\"");
 }
 
+TEST(JsonataPaths, StepsAfterAConstructedNonArrayFollowJsonataJs) {
+  // jsonata-js iterates `input.length`: nothing for an object or number, a string's characters
+  EXPECT_EQ(run("[1..5]{$string($): $}.*"), "undefined");
+  EXPECT_EQ(run("[1, 2][0].$"), "undefined");
+  EXPECT_EQ(run("[\"ab\", \"c\"][0].$uppercase($)"), "[\"A\",\"B\"]");
+}
+
+TEST(JsonataPaths, GroupByCollectsEveryItem) {
+  EXPECT_EQ(run("[1..50000]{$string($ % 3): $count($)}"), R"({"0":16666,"1":16667,"2":16667})");
+}
+
 TEST(JsonataPaths, TopLevelArrayInputIsOneValue) {
   EXPECT_EQ(run("$", "[1,2,3]"), "[1,2,3]");
   EXPECT_EQ(run("$[0]", "[1,2,3]"), "1");
