@@ -528,7 +528,7 @@ Value Ev::eval(const Node* e, Value input, Env* env) {
           r = Value::fn(c);
         } else {
           std::vector<Value> args{lhs};
-          r = apply(func, args, Value(), env);
+          r = apply(func, args, Value::null(), env);
         }
       }
       break;
@@ -911,16 +911,14 @@ Value Ev::eval_filter(const Node* pred, Value input, Env* env) {
         for (uint32_t k = keep[i]; k > 0; --k) results->v.push_back(item);
       }
     } else if (boolean(res)) {
-      for (size_t i = 0; i < n; ++i) {
-        Value item = arr_at(in, i);
-        if (!item.undef_()) results->v.push_back(item);
-      }
+      for (size_t i = 0; i < n; ++i) results->v.push_back(arr_at(in, i));
     }
     return Value::arr(results);
   }
   for (size_t i = 0; i < n; ++i) {
+    // An undefined input is a sequence of one undefined item: jsonata-js evaluates the
+    // predicate on it too, and keeps the (undefined) item when it holds.
     Value item = arr_at(in, i);
-    if (item.undef_()) continue;
     Value res = eval(pred, item, env);
     if (failed) return Value();
     if (res.k == VK::Num || is_array_of_numbers(res)) {
@@ -985,7 +983,8 @@ Value Ev::eval_group(const Node* g, Value input, std::vector<Tuple>* tuples, Env
     n = tuples->size();
   else
     n = single ? 1 : arr_size(in);
-  size_t count = n == 0 ? 1 : n;
+  // an empty input still makes a literal object (one undefined item), but not a tuple stream
+  size_t count = n == 0 ? (reduce ? 0 : 1) : n;
   for (size_t i = 0; i < count; ++i) {
     Value item =
         reduce ? (n ? (*tuples)[i].at : Value()) : (single ? in : (n ? arr_at(in, i) : Value()));
@@ -1163,11 +1162,12 @@ Value Ev::eval_binary(const Node* e, Value input, Env* env) {
     case Op::Mul:
     case Op::Div:
     case Op::Mod: {
-      if (!lhs.undef_() && lhs.k != VK::Num) {
+      // NaN is not numeric for jsonata-js (isNumeric), so `0/0 + 1` is T2001
+      if (!lhs.undef_() && (lhs.k != VK::Num || std::isnan(lhs.u.d))) {
         fail("T2001", e->position, e->str);
         return Value();
       }
-      if (!rhs.undef_() && rhs.k != VK::Num) {
+      if (!rhs.undef_() && (rhs.k != VK::Num || std::isnan(rhs.u.d))) {
         fail("T2002", e->position, e->str);
         return Value();
       }

@@ -317,7 +317,7 @@ bool regex_all(Ev& ev, const regex::Regex& re, std::string_view s, double limit,
 bool custom_matches(Ev& ev, Value fn, std::string_view s, double limit,
                     std::vector<regex::Match>& out, std::vector<Value>* groups) {
   std::vector<Value> args{Value::str(s)};
-  Value r = ev.apply(fn, args, Value(), ev.call_env);
+  Value r = ev.apply(fn, args, Value::null(), ev.call_env);
   auto cp_to_byte = [&](double cp) {
     size_t b = 0, n = 0;
     while (b < s.size() && double(n) < cp) {
@@ -345,7 +345,7 @@ bool custom_matches(Ev& ev, Value fn, std::string_view s, double limit,
     if (groups) groups->push_back(gs);
     if (!next.is_func()) return true;
     std::vector<Value> none;
-    r = ev.apply(next, none, Value(), ev.call_env);
+    r = ev.apply(next, none, Value::null(), ev.call_env);
   }
   return true;
 }
@@ -599,7 +599,7 @@ bool f_replace(Ev& ev, std::vector<Value>& a, Value& out) {
                             : Value::str(sv.substr(g.first, g.second - g.first)));
       }
       o->m.emplace_back("groups", Value::arr(gs));
-      Value rv = ev.apply(rep, args, Value(), ev.call_env);
+      Value rv = ev.apply(rep, args, Value::null(), ev.call_env);
       if (ev.failed) return false;
       if (rv.k != VK::Str) return fail(ev, "D3012");
       result.append(rv.sv());
@@ -734,7 +734,12 @@ double shift_decimal(double x, long shift) {
 bool f_round(Ev&, std::vector<Value>& a, Value& out) {
   if (arg(a, 0).undef_()) return true;
   double x = a[0].u.d;
-  long prec = arg(a, 1).undef_() ? 0 : long(arg(a, 1).u.d);
+  double precd = arg(a, 1).undef_() ? 0 : arg(a, 1).u.d;
+  if (precd != std::floor(precd)) {  // jsonata-js builds "<x>e<precision>": NaN
+    out = Value::num(std::nan(""));
+    return true;
+  }
+  long prec = long(precd);
   if (prec) x = shift_decimal(x, prec);
   double r = std::floor(x + 0.5);
   double diff = r - x;
@@ -786,7 +791,7 @@ bool f_map(Ev& ev, std::vector<Value>& a, Value& out) {
   size_t n = arr_size(arr);
   for (size_t i = 0; i < n; ++i) {
     auto& args = hof_args(ev, f, arr_at(arr, i), Value::num(double(i)), arr, buf);
-    Value res = ev.apply(f, args, Value(), ev.call_env);
+    Value res = ev.apply(f, args, Value::null(), ev.call_env);
     if (ev.failed) return false;
     if (!res.undef_()) r->v.push_back(res);
   }
@@ -803,7 +808,7 @@ bool f_filter(Ev& ev, std::vector<Value>& a, Value& out) {
   for (size_t i = 0; i < n; ++i) {
     Value item = arr_at(arr, i);
     auto& args = hof_args(ev, f, item, Value::num(double(i)), arr, buf);
-    Value res = ev.apply(f, args, Value(), ev.call_env);
+    Value res = ev.apply(f, args, Value::null(), ev.call_env);
     if (ev.failed) return false;
     if (ev.boolean(res)) r->v.push_back(item);
   }
@@ -822,7 +827,7 @@ bool f_single(Ev& ev, std::vector<Value>& a, Value& out) {
     bool pos = true;
     if (!f.undef_()) {
       auto& args = hof_args(ev, f, item, Value::num(double(i)), arr, buf);
-      Value res = ev.apply(f, args, Value(), ev.call_env);
+      Value res = ev.apply(f, args, Value::null(), ev.call_env);
       if (ev.failed) return false;
       pos = ev.boolean(res);
     }
@@ -855,7 +860,7 @@ bool f_reduce(Ev& ev, std::vector<Value>& a, Value& out) {
     std::vector<Value> args{result, arr_at(arr, i)};
     if (n_ar >= 3) args.push_back(Value::num(double(i)));
     if (n_ar >= 4) args.push_back(arr);
-    result = ev.apply(f, args, Value(), ev.call_env);
+    result = ev.apply(f, args, Value::null(), ev.call_env);
     if (ev.failed) return false;
   }
   out = result;
@@ -883,7 +888,7 @@ bool f_sift(Ev& ev, std::vector<Value>& a, Value& out) {
   Object* r = ev.new_object();
   for (auto& p : es) {
     auto& args = hof_args(ev, f, p.second, Value::str(p.first), obj, buf);
-    Value res = ev.apply(f, args, Value(), ev.call_env);
+    Value res = ev.apply(f, args, Value::null(), ev.call_env);
     if (ev.failed) return false;
     if (ev.boolean(res)) r->m.push_back(p);
   }
@@ -892,7 +897,10 @@ bool f_sift(Ev& ev, std::vector<Value>& a, Value& out) {
 }
 bool f_each(Ev& ev, std::vector<Value>& a, Value& out) {
   Value obj = arg(a, 0);
-  if (obj.undef_()) return true;
+  if (obj.undef_()) {  // jsonata-js: an empty sequence, not undefined
+    out = Value::arr(ev.new_seq());
+    return true;
+  }
   Value f = arg(a, 1);
   std::vector<Value> buf;
   std::vector<std::pair<std::string_view, Value>> es;
@@ -900,7 +908,7 @@ bool f_each(Ev& ev, std::vector<Value>& a, Value& out) {
   Array* r = ev.new_seq();
   for (auto& p : es) {
     auto& args = hof_args(ev, f, p.second, Value::str(p.first), obj, buf);
-    Value res = ev.apply(f, args, Value(), ev.call_env);
+    Value res = ev.apply(f, args, Value::null(), ev.call_env);
     if (ev.failed) return false;
     if (!res.undef_()) r->v.push_back(res);
   }
@@ -937,6 +945,24 @@ bool f_keys(Ev& ev, std::vector<Value>& a, Value& out) {
   Array* r = ev.new_seq();
   keys_into(ev, arg(a, 0), r);
   if (ev.failed) return false;
+  if (arg(a, 0).is_array()) {
+    // the keys of several objects are merged into one JavaScript object: index-like keys
+    // ("0", "17") come first, ascending
+    auto is_index = [](std::string_view k) {
+      if (k.empty() || k.size() > 10 || (k.size() > 1 && k[0] == '0')) return false;
+      uint64_t v = 0;
+      for (char c : k) {
+        if (c < '0' || c > '9') return false;
+        v = v * 10 + uint64_t(c - '0');
+      }
+      return v < 4294967295ull;
+    };
+    std::stable_sort(r->v.begin(), r->v.end(), [&](const Value& x, const Value& y) {
+      bool xi = is_index(x.sv()), yi = is_index(y.sv());
+      if (xi && yi) return x.n != y.n ? x.n < y.n : x.sv() < y.sv();
+      return xi && !yi;
+    });
+  }
   out = Value::arr(r);
   return true;
 }
@@ -1110,7 +1136,7 @@ bool f_sort(Ev& ev, std::vector<Value>& a, Value& out) {
     if (ev.failed) return false;
     if (cmp.undef_()) return x.k == VK::Num ? x.u.d > y.u.d : x.sv() > y.sv();
     std::vector<Value> args{x, y};
-    Value r = ev.apply(cmp, args, Value(), ev.call_env);
+    Value r = ev.apply(cmp, args, Value::null(), ev.call_env);
     return js_truthy(r);
   };
   // bottom-up merge sort, stable, same comparison order as jsonata-js's top-down one

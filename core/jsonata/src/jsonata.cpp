@@ -254,6 +254,7 @@ Result<bool, Error> Expression::evaluate(const json::Value* input, std::string& 
   Value in;
   if (input) {
     in = Value::from_json(*input);
+    global->bind("$", in);  // $$: the input as given (bound before the array wrapping below)
     if (in.k == VK::JArr) {
       Array* w = ev.new_seq();
       w->v.push_back(in);
@@ -261,7 +262,7 @@ Result<bool, Error> Expression::evaluate(const json::Value* input, std::string& 
       in = Value::arr(w);
     }
   }
-  global->bind("$", in);
+  if (!input) global->bind("$", in);
   if (bindings) {
     for (const auto& b : bindings->impl_->vars) global->bind(b.first, Value::from_json(*b.second));
   }

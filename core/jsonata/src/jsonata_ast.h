@@ -129,8 +129,9 @@ struct Node {
   std::vector<std::string> params;             // lambda parameters
   std::unique_ptr<Signature> sig;
   std::unique_ptr<regex::Regex> re;
-  std::string focus;  // @$var
-  std::string index;  // #$var
+  std::string re_flags;  // Regex: "i", "m", "im" as written
+  std::string focus;     // @$var
+  std::string index;     // #$var
   bool keep_array = false;
   bool cons_array = false;
   bool keep_singleton_array = false;

@@ -145,7 +145,7 @@ struct Writer {
       case VK::Num: {
         double d = v.u.d;
         if (!std::isfinite(d)) {
-          if (string_mode) {
+          if (string_mode && !std::isnan(d)) {  // $string: Infinity fails, NaN is null
             ev.fail("D1001");
             return true;
           }

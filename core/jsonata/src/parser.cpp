@@ -27,7 +27,7 @@ int binding_power(const std::string& op) {
   } kTable[] = {{".", 75},  {"[", 80},  {"]", 0},    {"{", 70},  {"}", 0},   {"(", 80},
                 {")", 0},   {",", 0},   {"@", 80},   {"#", 80},  {";", 0},   {":", 0},
                 {"?", 20},  {"+", 50},  {"-", 50},   {"*", 60},  {"/", 60},  {"%", 60},
-                {"|", 0},   {"=", 40},  {"<", 40},   {">", 40},  {"^", 40},  {"**", 60},
+                {"|", 0},   {"=", 40},  {"<", 40},   {">", 40},  {"^", 40},  {"**", 0},
                 {"..", 0},  {":=", 10}, {"!=", 40},  {"<=", 40}, {">=", 40}, {"~>", 40},
                 {"?:", 40}, {"??", 40}, {"and", 30}, {"or", 25}, {"in", 40}, {"&", 50}};
   for (const auto& e : kTable)
@@ -117,7 +117,7 @@ class Parser {
     Node* n = expression(0);
     if (failed_) return nullptr;
     if (tok_.type != TT::End) {
-      fail(make_error("S0201", tok_.position, tok_.value));
+      fail(make_error("S0201", tok_.position, token_text()));
       return nullptr;
     }
     return n;
@@ -138,6 +138,33 @@ class Parser {
     }
   }
   bool is_op(const char* s) const { return tok_.type == TT::Operator && tok_.value == s; }
+  // The token as jsonata-js prints it in errors (a regex as /pattern/flags, with its 'g').
+  std::string token_text() const {
+    if (tok_.type == TT::Regex) return regex_text(tok_.value, tok_.flags);
+    return tok_.value;
+  }
+  // JavaScript prints a RegExp with its flags in canonical order ("gi", "gim").
+  static std::string regex_text(const std::string& pattern, const std::string& flags) {
+    std::string f = "g";
+    if (flags.find('i') != std::string::npos) f += 'i';
+    if (flags.find('m') != std::string::npos) f += 'm';
+    return "/" + pattern + "/" + f;
+  }
+  // A raw node's token (its `value` in jsonata-js's parse tree), for S0212.
+  static std::string raw_token(const Node* n) {
+    switch (n->kind) {
+      case NK::Parent:
+        return "%";
+      case NK::Call:
+      case NK::Partial:
+      case NK::Lambda:
+        return "(";
+      case NK::Regex:
+        return regex_text(n->str, n->re_flags);
+      default:
+        return n->str;
+    }
+  }
   int lbp() const {
     if (tok_.type != TT::Operator) return 0;
     int bp = binding_power(tok_.value);
@@ -150,7 +177,7 @@ class Parser {
       if (tok_.type == TT::End)
         fail(make_error("S0203", tok_.position, "(end)", expect));
       else
-        fail(make_error("S0202", tok_.position, tok_.value, expect));
+        fail(make_error("S0202", tok_.position, token_text(), expect));
       return;
     }
     Error e;
@@ -227,6 +254,7 @@ class Parser {
       case TT::Regex: {
         Node* n = ast_.make(NK::Regex, t.position);
         n->str = t.value;
+        n->re_flags = t.flags;
         regex::Flags f;
         f.unicode = false;
         for (char c : t.flags) {
@@ -485,7 +513,7 @@ class Parser {
     }
     if (v == ":=") {
       if (left->kind != NK::Var) {
-        fail(make_error("S0212", left->position, left->str));
+        fail(make_error("S0212", left->position, raw_token(left)));
         return nullptr;
       }
       Node* n = ast_.make(NK::Bind, t.position);

@@ -65,6 +65,19 @@ TEST(JsonataPaths, StepsAfterAConstructedNonArrayFollowJsonataJs) {
   EXPECT_EQ(run("[\"ab\", \"c\"][0].$uppercase($)"), "[\"A\",\"B\"]");
 }
 
+TEST(JsonataPaths, JsonataJsCornerCasesAreKept) {
+  EXPECT_EQ(run("$$[]", "[1,2]"), "[1,2]");  // $$ is the input as given, not wrapped
+  EXPECT_EQ(run("$keys($)", R"([{"b":1},{"1":2}])"), R"(["1","b"])");
+  EXPECT_EQ(run("$string([0/0])"), "\"[null]\"");
+  EXPECT_EQ(code_of("0/0 + 1"), "T2001");
+  EXPECT_EQ(run("$round(-2, 3.5)"), "null");
+  EXPECT_EQ(run("$substring(\"Hello\", nothing, 2)"), "\"\"");
+  EXPECT_EQ(run("Order.%{$number(\"x\"): 1}", "{}"), "{}");  // empty tuple stream: no keys
+  EXPECT_EQ(code_of("Order{$number(\"x\"): 1}", "{}"), "D3030");
+  EXPECT_EQ(run("[1,2][[0,0]]"), "[1,1]");
+  EXPECT_EQ(code_of("x[$uppercase(1)]", "{}"), "T0410");  // predicates run on undefined too
+}
+
 TEST(JsonataPaths, GroupByCollectsEveryItem) {
   EXPECT_EQ(run("[1..50000]{$string($ % 3): $count($)}"), R"({"0":16666,"1":16667,"2":16667})");
 }
