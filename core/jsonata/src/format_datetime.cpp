@@ -14,72 +14,16 @@
 #include <vector>
 
 #include "format_functions.h"
+#include "format_text.h"
 
 namespace hotpath::jsonata::format {
 
 namespace {
 
-using U32 = std::u32string;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kMillisPerDay = 86400000.0;
 
-Failure<Error> fail(const char* code, std::string message) {
-  Error e;
-  e.code = code;
-  e.message = std::move(message);
-  return Failure(std::move(e));
-}
-
-// ---- UTF-8 <-> code points ----------------------------------------------------------------
-
-U32 decode(std::string_view s) {
-  U32 out;
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    char32_t cp = c;
-    size_t len = 1;
-    if (c >= 0xF0) {
-      cp = c & 0x07;
-      len = 4;
-    } else if (c >= 0xE0) {
-      cp = c & 0x0F;
-      len = 3;
-    } else if (c >= 0xC0) {
-      cp = c & 0x1F;
-      len = 2;
-    }
-    if (i + len > s.size()) len = 1, cp = c;
-    for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    out.push_back(cp);
-    i += len;
-  }
-  return out;
-}
-
-void append_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
-std::string encode(const U32& s) {
-  std::string out;
-  for (char32_t c : s) append_utf8(out, c);
-  return out;
-}
+using namespace text;  // fail, decode, append_utf8, encode (format_text.h)
 
 char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 char ascii_upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
