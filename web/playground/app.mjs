@@ -1,7 +1,9 @@
-// The playground page: gathers the file and the schema, hands them to worker.mjs, and shows
-// progress, counts, throughput and the first errors. No work on the main thread.
+// The playground page: gathers the file, the schema and the optional JSONata transform, hands
+// them to worker.mjs, and shows progress, counts, throughput, the first transform results and the
+// first errors. No work on the main thread.
 const $ = (id) => document.getElementById(id);
 const MAX_ERRORS = 100;
+const MAX_OUTPUTS = 20;
 // ?chunk=BYTES reads NDJSON in smaller pieces (tests use it to cross chunk boundaries).
 const CHUNK_BYTES = Number(new URLSearchParams(location.search).get('chunk')) || undefined;
 const worker = new Worker(new URL('./worker.mjs', import.meta.url), { type: 'module' });
@@ -36,6 +38,21 @@ function show(m) {
   $('throughput').textContent = m.ms > 0 ? `${(m.bytes / (1 << 20) / (m.ms / 1000)).toFixed(1)} MB/s` : '–';
 }
 
+function showOutputs(m) {
+  $('outputs-panel').hidden = !m.transform;
+  $('transformed-count').textContent = m.transform ? fmtCount(m.transformed) : '–';
+  const body = $('outputs').tBodies[0];
+  body.replaceChildren(...(m.outputs || []).map((o) => {
+    const tr = document.createElement('tr');
+    for (const text of [o.line ?? '–', o.output.length > 2000 ? `${o.output.slice(0, 2000)}…` : o.output]) {
+      const td = document.createElement('td');
+      td.textContent = String(text);
+      tr.append(td);
+    }
+    return tr;
+  }));
+}
+
 function showErrors(errors) {
   const body = $('errors').tBodies[0];
   body.replaceChildren(...errors.map((e) => {
@@ -58,6 +75,7 @@ worker.onmessage = ({ data: m }) => {
   } else if (m.type === 'done') {
     running = false;
     show(m);
+    showOutputs(m);
     showErrors(m.errors);
     status(`${m.cancelled ? 'Cancelled' : 'Done'}: ${fmtCount(m.lines)} document(s) in ${(m.ms / 1000).toFixed(2)} s`);
   } else if (m.type === 'error') {
@@ -85,9 +103,11 @@ drop.addEventListener('drop', (e) => {
 $('run').addEventListener('click', () => {
   running = true;
   showErrors([]);
+  showOutputs({ transform: false });
   status(`Validating ${dataFile.name}…`);
   worker.postMessage({ type: 'run', file: dataFile, schema: $('schema').value, formats: $('formats').checked,
-    defaultDialect: $('dialect').value, mode: $('mode').value, maxErrors: MAX_ERRORS, chunkBytes: CHUNK_BYTES });
+    defaultDialect: $('dialect').value, transform: $('transform').value, mode: $('mode').value,
+    maxErrors: MAX_ERRORS, maxOutputs: MAX_OUTPUTS, chunkBytes: CHUNK_BYTES });
   refresh();
 });
 $('cancel').addEventListener('click', () => worker.postMessage({ type: 'cancel' }));

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../../../bindings/wasm/test/helpers/browser.mjs';
-import init, { compile } from '../../../bindings/wasm/lib/index.mjs';
+import init, { compile, jsonata } from '../../../bindings/wasm/lib/index.mjs';
 import { startPlayground } from '../serve.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
@@ -85,6 +85,56 @@ test('a schema that does not compile is reported on the page', { timeout: 120_00
     await page.click('#run');
     await page.waitForFunction(() => document.getElementById('status').classList.contains('error'));
     assert.match(await page.textContent('#status'), /^schema: .*unknown type "strnig"/);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
+test('the playground transforms valid documents with JSONata and lists transform errors', { timeout: 120_000 }, async () => {
+  const summary = readFileSync(join(ROOT, 'examples/pipelines/orders-summary/summary.jsonata'), 'utf8');
+  const ordersPath = join(ROOT, 'examples/orders/orders.ndjson');
+  const lines = readFileSync(ordersPath, 'utf8').trimEnd().split('\n');
+  // The reference: the same package in Node, line by line.
+  await init();
+  const v = compile(readFileSync(schemaPath), { formats: true });
+  const e = jsonata(summary);
+  const validLines = lines.map((l, i) => [l, i + 1]).filter(([l]) => v(l));
+  const expectedRows = validLines.map(([l, n]) => [String(n), e.evaluate(l)]);
+  assert.ok(validLines.length > 3 && validLines.length < lines.length);
+
+  const server = await startPlayground(0);
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Ready'));
+    await page.setInputFiles('#data-file', ordersPath);
+    await page.setInputFiles('#schema-file', schemaPath);
+    await page.fill('#transform', summary);
+    await page.waitForFunction(() => !document.getElementById('run').disabled);
+    await page.click('#run');
+    await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Done'), null, { timeout: 60_000 });
+    assert.equal(await page.textContent('#transformed-count'), String(validLines.length));
+    assert.equal(await page.isVisible('#outputs-panel'), true);
+    const rows = await page.$$eval('#outputs tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
+    assert.deepEqual(rows, expectedRows.slice(0, 20));
+
+    // An expression that fails at run time: every valid line is listed as a transform error.
+    await page.fill('#transform', 'quantity & "" + 1');
+    await page.click('#run');
+    await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Done'), null, { timeout: 60_000 });
+    assert.equal(await page.textContent('#transformed-count'), '0');
+    const transformErrors = await page.$$eval('#errors tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent))
+      .filter((r) => r[2] === 'transform'));
+    assert.equal(transformErrors.length, validLines.length);
+    assert.match(transformErrors[0][3], /^T2001 at position \d+: /);
+
+    // One that does not compile is reported before any work.
+    await page.fill('#transform', 'quantity * ');
+    await page.click('#run');
+    await page.waitForFunction(() => document.getElementById('status').classList.contains('error'));
+    assert.match(await page.textContent('#status'), /^transform: S0207 at position \d+: /);
   } finally {
     await browser.close();
     await server.close();
