@@ -10,6 +10,7 @@
 #include "hotpath/json.h"
 #include "hotpath/jsonata.h"
 #include "input_source.h"
+#include "option_scanner.h"
 #include "record_checker.h"
 #include "validate_command.h"
 #include "validate_options.h"
@@ -80,53 +81,25 @@ bool parse_u32(std::string_view text, uint32_t& out) {
 
 Result<TransformOptions, UsageFailure> parse_options(const std::vector<std::string_view>& args) {
   TransformOptions opts;
-  bool options_ended = false;
-  int stdin_count = 0;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string_view arg = args[i];
-    if (options_ended || arg == "-" || arg.empty() || arg[0] != '-') {
-      if (arg == "-" && ++stdin_count > 1)
-        return usage("standard input ('-') can only be given once");
-      opts.inputs.emplace_back(arg);
+  OptionScanner scanner(args, {"-h", "--help", "--ndjson", "--no-input"},
+                        {"--expr", "--expr-file", "--bindings", "--timeout-ms", "--max-depth",
+                         "--max-document-bytes"});
+  for (;;) {
+    auto scanned = scanner.next();
+    if (!scanned.ok()) return usage(scanned.error());
+    if (!*scanned) break;
+    const ScannedArg& a = **scanned;
+    if (a.kind == ScannedArg::Kind::positional) {
+      opts.inputs.emplace_back(a.value);
       continue;
     }
-    if (arg == "--") {
-      options_ended = true;
+    if (a.kind == ScannedArg::Kind::flag) {
+      if (a.name == "-h" || a.name == "--help") opts.show_help = true;
+      if (a.name == "--ndjson") opts.ndjson = true;
+      if (a.name == "--no-input") opts.no_input = true;
       continue;
     }
-    if (arg == "-h" || arg == "--help") {
-      opts.show_help = true;
-      continue;
-    }
-    if (arg == "--ndjson") {
-      opts.ndjson = true;
-      continue;
-    }
-    if (arg == "--no-input") {
-      opts.no_input = true;
-      continue;
-    }
-    std::string_view name = arg, value;
-    bool inline_value = false;
-    if (auto eq = arg.find('='); eq != std::string_view::npos && arg.starts_with("--")) {
-      name = arg.substr(0, eq);
-      value = arg.substr(eq + 1);
-      inline_value = true;
-    }
-    static constexpr std::string_view kValued[] = {"--expr",      "--expr-file",
-                                                   "--bindings",  "--timeout-ms",
-                                                   "--max-depth", "--max-document-bytes"};
-    bool known = false;
-    for (auto k : kValued) known = known || (k == name);
-    if (!known) {
-      if (name == "--ndjson" || name == "--no-input" || name == "--help")
-        return usage(std::string(name) + " does not take a value");
-      return usage("unknown option '" + std::string(arg) + "'");
-    }
-    if (!inline_value) {
-      if (i + 1 >= args.size()) return usage(std::string(name) + " needs a value");
-      value = args[++i];
-    }
+    std::string_view name = a.name, value = a.value;
     if (name == "--expr" || name == "--expr-file") {
       if (opts.have_expr) return usage("give the expression once: --expr or --expr-file");
       opts.have_expr = true;

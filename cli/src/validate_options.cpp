@@ -7,6 +7,8 @@
 #include <charconv>
 #include <optional>
 
+#include "option_scanner.h"
+
 namespace hotpath::cli {
 namespace {
 
@@ -106,56 +108,25 @@ Result<ValidateOptions, UsageError> parse_validate_options(
     const std::vector<std::string_view>& args) {
   ValidateOptions opts;
   bool have_output = false, have_dialect = false, have_threads = false, have_max = false;
-  bool options_ended = false;
-  int stdin_count = 0;
-
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string_view arg = args[i];
-    if (options_ended || arg == "-" || arg.empty() || arg[0] != '-') {
-      if (arg == "-" && ++stdin_count > 1)
-        return usage("standard input ('-') can only be given once");
-      opts.inputs.emplace_back(arg);
+  OptionScanner scanner(args, {"-h", "--help", "--formats", "--ndjson"},
+                        {"--schema", "--ref-map", "--default-dialect", "--output", "--threads",
+                         "--max-document-bytes"});
+  for (;;) {
+    auto scanned = scanner.next();
+    if (!scanned.ok()) return usage(scanned.error());
+    if (!*scanned) break;
+    const ScannedArg& a = **scanned;
+    if (a.kind == ScannedArg::Kind::positional) {
+      opts.inputs.emplace_back(a.value);
       continue;
     }
-    if (arg == "--") {
-      options_ended = true;
+    if (a.kind == ScannedArg::Kind::flag) {
+      if (a.name == "-h" || a.name == "--help") opts.show_help = true;
+      if (a.name == "--formats") opts.assert_formats = true;
+      if (a.name == "--ndjson") opts.ndjson = true;
       continue;
     }
-    if (arg == "-h" || arg == "--help") {
-      opts.show_help = true;
-      continue;
-    }
-    if (arg == "--formats") {
-      opts.assert_formats = true;
-      continue;
-    }
-    if (arg == "--ndjson") {
-      opts.ndjson = true;
-      continue;
-    }
-
-    // Options taking a value: "--name VALUE" or "--name=VALUE".
-    std::string_view name = arg, value;
-    bool inline_value = false;
-    if (auto eq = arg.find('='); eq != std::string_view::npos && arg.starts_with("--")) {
-      name = arg.substr(0, eq);
-      value = arg.substr(eq + 1);
-      inline_value = true;
-    }
-    static constexpr std::string_view kValued[] = {"--schema", "--ref-map", "--default-dialect",
-                                                   "--output", "--threads", "--max-document-bytes"};
-    bool known = false;
-    for (auto k : kValued) known = known || (k == name);
-    if (!known) {
-      if (name == "--formats" || name == "--ndjson" || name == "--help")
-        return usage(std::string(name) + " does not take a value");
-      return usage("unknown option '" + std::string(arg) + "'");
-    }
-    if (!inline_value) {
-      if (i + 1 >= args.size()) return usage(std::string(name) + " needs a value");
-      value = args[++i];
-    }
-
+    std::string_view name = a.name, value = a.value;
     if (name == "--schema") {
       if (!opts.schema_path.empty()) return usage("--schema given more than once");
       if (value.empty()) return usage("--schema needs a file name");
