@@ -359,6 +359,8 @@ Value Ev::eval(const Node* e, Value input, Env* env) {
       if (e->str.empty()) {
         r = input;
         if (r.k == VK::Arr && r.u.a->outer_wrapper && !r.u.a->v.empty()) r = r.u.a->v[0];
+      } else if (e->builtin_fixed && !has_bindings) {
+        r = Value::fn(builtin_func(e->builtin));
       } else if (const Value* v = env->find(e->str)) {
         r = *v;
       } else if (e->builtin) {
@@ -1325,23 +1327,55 @@ Value Ev::eval_binary(const Node* e, Value input, Env* env) {
 
 // ------------------------------------------------------------------------------ functions
 
+namespace {
+// The name jsonata-js reports for a call's procedure (built only when reporting an error).
+std::string_view call_name(const Node* lhs) {
+  if (lhs->kind == NK::Path && !lhs->items.empty()) return lhs->items[0]->str;
+  if (lhs->kind == NK::Call || lhs->kind == NK::Partial) return "(";
+  return lhs->str;
+}
+
+// Borrows a reusable argument vector for one call level; returned (emptied) on scope exit.
+class ArgFrame {
+ public:
+  ArgFrame(Ev& ev, size_t n) : ev_(ev) {
+    size_t d = ev.arg_depth++;
+    if (d < Ev::kArgInline) {
+      args_ = &ev.arg_inline[d];
+    } else {
+      d -= Ev::kArgInline;
+      if (d == ev.arg_more.size()) ev.arg_more.push_back(std::make_unique<std::vector<Value>>());
+      args_ = ev.arg_more[d].get();
+    }
+    args_->clear();
+    args_->reserve(n);
+  }
+  ~ArgFrame() {
+    args_->clear();
+    --ev_.arg_depth;
+  }
+  ArgFrame(const ArgFrame&) = delete;
+  ArgFrame& operator=(const ArgFrame&) = delete;
+  std::vector<Value>& args() { return *args_; }
+
+ private:
+  Ev& ev_;
+  std::vector<Value>* args_;
+};
+}  // namespace
+
 Value Ev::eval_call(const Node* e, Value input, Env* env, const Value* applyto) {
   Value proc = eval(e->lhs, input, env);
   if (failed) return Value();
-  std::string name;
-  if (e->lhs->kind == NK::Path && !e->lhs->items.empty())
-    name = e->lhs->items[0]->str;
-  else if (e->lhs->kind == NK::Call || e->lhs->kind == NK::Partial)
-    name = "(";
-  else
-    name = e->lhs->str;
-  if (proc.undef_() && e->lhs->kind == NK::Path && e->lhs->items[0]->kind == NK::Name &&
-      (env->find(name) || find_builtin(name))) {
-    fail("T1005", e->position, name);
-    return Value();
+  if (proc.undef_() && e->lhs->kind == NK::Path && e->lhs->items[0]->kind == NK::Name) {
+    std::string_view name = call_name(e->lhs);
+    if (env->find(name) || find_builtin(name)) {
+      fail("T1005", e->position, std::string(name));
+      return Value();
+    }
   }
-  std::vector<Value> args;
-  args.reserve(e->items.size() + 1);
+  ArgFrame frame(*this, e->items.size() + 1);
+  std::vector<Value>& args = frame.args();
   if (applyto) args.push_back(*applyto);
   for (const Node* a : e->items) {
     args.push_back(eval(a, input, env));
@@ -1354,7 +1388,7 @@ Value Ev::eval_call(const Node* e, Value input, Env* env, const Value* applyto) 
   Value r = apply(proc, args, input, env, e->position);
   call_position = saved_pos;
   if (failed) {
-    if (err.token.empty()) err.token = name;
+    if (err.token.empty()) err.token = std::string(call_name(e->lhs));
     if (err.position == 0) err.position = e->position;
   }
   return r;
@@ -1416,32 +1450,41 @@ Value Ev::apply(Value proc, std::vector<Value>& args, Value input, Env* env, siz
     const Node* call = th->node->lhs;
     Value next = eval(call->lhs, th->input, th->env);
     if (failed) return Value();
-    std::vector<Value> a;
-    a.reserve(call->items.size());
+    ArgFrame frame(*this, call->items.size());
+    std::vector<Value>& a = frame.args();
     for (const Node* x : call->items) {
       a.push_back(eval(x, th->input, th->env));
       if (failed) return Value();
     }
-    std::string name = call->lhs->kind == NK::Path && !call->lhs->items.empty()
-                           ? call->lhs->items[0]->str
-                           : call->lhs->str;
     size_t saved_pos = call_position;
     call_position = call->lhs->position;
     r = apply_inner(next, a, input, env);
     call_position = saved_pos;
     if (failed) {
       err.position = call->lhs->position;
-      if (err.token.empty()) err.token = name;
+      if (err.token.empty())
+        err.token = std::string(call->lhs->kind == NK::Path && !call->lhs->items.empty()
+                                    ? std::string_view(call->lhs->items[0]->str)
+                                    : std::string_view(call->lhs->str));
     }
   }
   return r;
 }
 
 bool Ev::validate(const Signature* sig, std::vector<Value>& args, Value context, size_t pos,
-                  const std::string& token) {
-  std::string supplied;
-  supplied.reserve(args.size());
-  for (const Value& a : args) supplied += type_symbol(a);
+                  const char* token_name) {
+  char small_types[32];
+  std::string big_types;
+  std::string_view supplied;
+  if (args.size() <= sizeof(small_types)) {
+    for (size_t i = 0; i < args.size(); ++i) small_types[i] = type_symbol(args[i]);
+    supplied = std::string_view(small_types, args.size());
+  } else {
+    big_types.reserve(args.size());
+    for (const Value& a : args) big_types += type_symbol(a);
+    supplied = big_types;
+  }
+  auto token = [&] { return std::string(token_name); };
   std::pair<size_t, size_t> small[16];
   std::vector<std::pair<size_t, size_t>> big;
   std::pair<size_t, size_t>* spans = small;
@@ -1457,22 +1500,22 @@ bool Ev::validate(const Signature* sig, std::vector<Value>& args, Value context,
       if (!sig->match(supplied, k, false, nullptr, &end)) break;
       good = end;
     }
-    fail("T0410", pos, token);
+    fail("T0410", pos, token());
     if (good < args.size()) detail(args[good]);
     return detail_index(int(good) + 1);
   }
-  std::vector<Value> out;
+  std::vector<Value>& out = sig_scratch;
+  out.clear();
   size_t argi = 0;
   for (size_t k = 0; k < sig->params.size(); ++k) {
     const Signature::Param& p = sig->params[k];
-    std::string_view match =
-        std::string_view(supplied).substr(spans[k].first, spans[k].second - spans[k].first);
+    std::string_view match = supplied.substr(spans[k].first, spans[k].second - spans[k].first);
     if (match.empty()) {
       if (p.context) {
         if (p.chars.find(type_symbol(context)) != std::string::npos)
           out.push_back(context);
         else {
-          fail("T0411", pos, token);
+          fail("T0411", pos, token());
           detail(context);
           return detail_index(int(argi) + 1);
         }
@@ -1500,7 +1543,7 @@ bool Ev::validate(const Signature* sig, std::vector<Value>& args, Value context,
               }
             }
             if (!ok) {
-              fail("T0412", pos, token);
+              fail("T0412", pos, token());
               detail(arg);
               err_value2 = p.subtype;
               return detail_index(int(argi) + 1);
@@ -1517,7 +1560,8 @@ bool Ev::validate(const Signature* sig, std::vector<Value>& args, Value context,
       }
     }
   }
-  args = std::move(out);
+  args.swap(out);
+  out.clear();
   return true;
 }
 

@@ -718,18 +718,65 @@ bool f_power(Ev& ev, std::vector<Value>& a, Value& out) {
   out = Value::num(r);
   return true;
 }
+// x * 10^shift as jsonata-js computes it: the number's JavaScript text with the exponent
+// shifted, parsed again ("<mantissa>e<exp + shift>"). Without heap strings: the text is parsed
+// into digits m and exponent q; when m < 2^53 and |q + shift| <= 22, one correctly rounded
+// multiplication or division by an exact power of ten gives what strtod gives (Clinger's fast
+// path); otherwise the text is rebuilt in a stack buffer for strtod.
 double shift_decimal(double x, long shift) {
-  std::string s;
+  std::string s;  // short numbers stay in the small-string buffer
   format_number_js(x, s);
   size_t e = s.find('e');
+  std::string_view mant(s);
   long exp = 0;
-  std::string mant = s;
   if (e != std::string::npos) {
-    mant = s.substr(0, e);
+    mant = mant.substr(0, e);
     exp = std::strtol(s.c_str() + e + 1, nullptr, 10);
   }
-  std::string t = mant + "e" + std::to_string(exp + shift);
-  return std::strtod(t.c_str(), nullptr);
+  if (std::isfinite(x) && shift < 1000 && shift > -1000) {
+    bool neg = false;
+    size_t i = 0;
+    if (i < mant.size() && mant[i] == '-') {
+      neg = true;
+      ++i;
+    }
+    uint64_t m = 0;
+    int digits = 0;
+    int frac = 0;
+    bool dot = false;
+    bool ok = i < mant.size();
+    for (; ok && i < mant.size(); ++i) {
+      char c = mant[i];
+      if (c == '.' && !dot) {
+        dot = true;
+      } else if (c >= '0' && c <= '9') {
+        if (++digits > 19) ok = false;
+        m = m * 10 + uint64_t(c - '0');
+        if (dot) ++frac;
+      } else {
+        ok = false;
+      }
+    }
+    const long t = exp + shift - frac;
+    if (ok && digits > 0 && m <= (uint64_t(1) << 53) && t >= -22 && t <= 22) {
+      static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                          1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                          1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+      double r = t >= 0 ? double(m) * kPow10[t] : double(m) / kPow10[-t];
+      return neg ? -r : r;
+    }
+  }
+  char buf[64];
+  if (mant.size() + 24 > sizeof buf) {
+    std::string t = std::string(mant) + "e" + std::to_string(exp + shift);
+    return std::strtod(t.c_str(), nullptr);
+  }
+  std::memcpy(buf, mant.data(), mant.size());
+  char* o = buf + mant.size();
+  *o++ = 'e';
+  o += std::snprintf(o, size_t(buf + sizeof buf - o), "%ld", exp + shift);
+  *o = 0;
+  return std::strtod(buf, nullptr);
 }
 bool f_round(Ev&, std::vector<Value>& a, Value& out) {
   if (arg(a, 0).undef_()) return true;
@@ -1431,6 +1478,8 @@ bool f_eval(Ev& ev, std::vector<Value>& a, Value& out) {
   Ast& ast = *ev.asts.back();
   std::string_view src = ev.keep(s.sv());
   auto r = parse(src, ast);
+  // The calling scope may bind any name (`$sum := ...; $eval("$sum(1)")`): look builtins up.
+  for (auto& n : ast.nodes) n->builtin_fixed = false;
   if (!r) {
     fail(ev, "D3120");
     ev.err.message = r.error().code + ": " + r.error().message;

@@ -263,6 +263,7 @@ Result<bool, Error> Expression::evaluate(const json::Value* input, std::string& 
     }
   }
   if (!input) global->bind("$", in);
+  ev.has_bindings = bindings && !bindings->impl_->vars.empty();
   if (bindings) {
     for (const auto& b : bindings->impl_->vars) global->bind(b.first, Value::from_json(*b.second));
   }

@@ -141,6 +141,10 @@ struct Node {
   bool simple_name = false;             // Path: one Name step, no stages/predicates/group/flags
   bool constant = false;                // built only from literals: the same value in any context
   const BuiltinDef* builtin = nullptr;  // Var: the standard function of that name, if any
+  // Var: `builtin` cannot be shadowed by anything in this expression (no :=, lambda parameter,
+  // focus/index variable of that name, no $eval), so unless evaluate() is given bindings the
+  // frames need not be searched.
+  bool builtin_fixed = false;
   // parent operator support
   int ancestor_label = -1;  // on Name/Wildcard steps: bind this step's input as the label
   int parent_label = -1;    // on Parent nodes: the label to look up

@@ -221,6 +221,13 @@ class Ev {
   double now_ms = 0;
   uint64_t rng = 0x9E3779B97F4A7C15ull;
   Env* global = nullptr;
+  bool has_bindings = true;  // evaluate() was given Bindings (they may shadow builtins)
+  // Argument vectors of calls in progress, reused across calls (one per nesting level).
+  static constexpr size_t kArgInline = 8;
+  std::vector<Value> arg_inline[kArgInline];
+  std::vector<std::unique_ptr<std::vector<Value>>> arg_more;  // deeper levels
+  size_t arg_depth = 0;
+  std::vector<Value> sig_scratch;  // validate()'s output, swapped with the arguments
 
   // ---- evaluation
   Value eval(const Node* e, Value input, Env* env);
@@ -263,7 +270,7 @@ class Ev {
   Value eval_transform_apply(const Func* f, Value obj);
   Value apply_inner(Value proc, std::vector<Value>& args, Value input, Env* env);
   bool validate(const Signature* sig, std::vector<Value>& args, Value context, size_t pos,
-                const std::string& token);
+                const char* token);
   Env* tuple_env(Env* env, const Tuple& t);
   bool check_limits(size_t pos);
 

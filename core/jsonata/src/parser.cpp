@@ -1,4 +1,5 @@
 // Pratt parser (raw tree) followed by the rewrite into the evaluated form.
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -924,9 +925,27 @@ class Rewriter {
   }
 
   void finish_flags() {
+    // Every name this expression can bind; a builtin of such a name is looked up in the frames.
+    std::vector<std::string_view> bound;
+    bool has_eval = false;
+    for (auto& n : ast_.nodes) {
+      if (n->kind == NK::Bind && n->lhs) bound.push_back(n->lhs->str);
+      for (const auto& p : n->params) bound.push_back(p);
+      if (!n->focus.empty()) bound.push_back(n->focus);
+      if (!n->index.empty()) bound.push_back(n->index);
+      for (const auto& st : n->stages)
+        if (!st.var.empty()) bound.push_back(st.var);
+      for (const auto& st : n->predicate)
+        if (!st.var.empty()) bound.push_back(st.var);
+      if (n->kind == NK::Var && n->str == "eval") has_eval = true;
+    }
     for (auto& n : ast_.nodes) {
       n->constant = is_constant(n.get());
-      if (n->kind == NK::Var && !n->str.empty()) n->builtin = find_builtin(n->str);
+      if (n->kind == NK::Var && !n->str.empty()) {
+        n->builtin = find_builtin(n->str);
+        n->builtin_fixed =
+            n->builtin && !has_eval && std::find(bound.begin(), bound.end(), n->str) == bound.end();
+      }
       if (n->kind == NK::Block) n->needs_frame = contains_bind(n.get());
       if (n->kind == NK::Path && n->items.size() == 1) {
         const Node* s = n->items[0];
