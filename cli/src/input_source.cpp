@@ -97,6 +97,21 @@ Result<std::string, IoError> InputSource::read_all(uint64_t max_bytes) {
   return data;
 }
 
+void print_error(std::string_view message) {
+  std::string line = "hotpath: ";
+  line += message;
+  line += '\n';
+  (void)write_all(STDERR_FILENO, line);
+}
+
+void print_usage_error(std::string_view message, std::string_view command) {
+  print_error(message);
+  std::string hint = "Try 'hotpath ";
+  hint += command;
+  hint += " --help' for more information.\n";
+  (void)write_all(STDERR_FILENO, hint);
+}
+
 bool write_all(int fd, std::string_view bytes) {
   while (!bytes.empty()) {
     ssize_t n = ::write(fd, bytes.data(), bytes.size());

@@ -1,5 +1,6 @@
 // Input files and standard input as plain file descriptors: whole-document reads with a size
-// cap (so an oversized document is refused before it is loaded), and chunked reads for streams.
+// cap (so an oversized document is refused before it is loaded), chunked reads for streams,
+// and the writes every command shares (write_all, the "hotpath: ..." error lines).
 #pragma once
 
 #include <cstddef>
@@ -45,6 +46,11 @@ class InputSource {
 // Writes everything to fd, retrying on partial writes and EINTR. Returns false on error
 // (errno is left set).
 bool write_all(int fd, std::string_view bytes);
+
+// Writes "hotpath: MESSAGE\n" to standard error.
+void print_error(std::string_view message);
+// A usage error of `hotpath COMMAND`: the message, then where to find that command's help.
+void print_usage_error(std::string_view message, std::string_view command);
 
 // "<n> bytes" with a binary-unit hint: "268435456 (256 MiB)".
 std::string describe_size(uint64_t bytes);

@@ -129,13 +129,6 @@ Result<TransformOptions, UsageFailure> parse_options(const std::vector<std::stri
   return opts;
 }
 
-void print_error(std::string_view message) {
-  std::string line = "hotpath: ";
-  line += message;
-  line += '\n';
-  (void)write_all(STDERR_FILENO, line);
-}
-
 // The expression error line: "CODE at position N: message" (no prefix: scripts match on it).
 void print_expression_error(const jsonata::Error& error, std::string_view prefix = {}) {
   std::string line(prefix);
@@ -241,8 +234,7 @@ class NdjsonTransformer {
 int run_transform(const std::vector<std::string_view>& args) {
   auto parsed = parse_options(args);
   if (!parsed.ok()) {
-    print_error(parsed.error().message);
-    (void)write_all(STDERR_FILENO, "Try 'hotpath transform --help' for more information.\n");
+    print_usage_error(parsed.error().message, "transform");
     return kExitError;
   }
   TransformOptions& opts = *parsed;

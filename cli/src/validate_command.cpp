@@ -18,13 +18,6 @@
 namespace hotpath::cli {
 namespace {
 
-void print_error(std::string_view message) {
-  std::string line = "hotpath: ";
-  line += message;
-  line += '\n';
-  (void)write_all(STDERR_FILENO, line);
-}
-
 // Fails before any output when an input file is missing, so that a typo in the last of many
 // file names does not leave a half-written result behind.
 bool check_inputs_exist(const std::vector<std::string>& inputs) {
@@ -68,8 +61,7 @@ Result<schema::Validator, int> compile_schema(const ValidateOptions& opts) {
 int run_validate(const std::vector<std::string_view>& args) {
   auto parsed = parse_validate_options(args);
   if (!parsed.ok()) {
-    print_error(parsed.error().message);
-    (void)write_all(STDERR_FILENO, "Try 'hotpath validate --help' for more information.\n");
+    print_usage_error(parsed.error().message, "validate");
     return kExitError;
   }
   ValidateOptions& opts = *parsed;

@@ -9,6 +9,7 @@
 #include "format_functions.h"
 #include "hotpath/stack_guard.h"
 #include "jsonata_functions.h"
+#include "jsonata_utf8.h"
 
 namespace hotpath::jsonata::detail {
 
@@ -41,30 +42,10 @@ std::vector<uint32_t> to_code_points(std::string_view s) {
   return out;
 }
 
-namespace {
-void put_utf8(std::string& s, uint32_t cp) {
-  if (cp < 0x80) {
-    s += char(cp);
-  } else if (cp < 0x800) {
-    s += char(0xC0 | (cp >> 6));
-    s += char(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    s += char(0xE0 | (cp >> 12));
-    s += char(0x80 | ((cp >> 6) & 0x3F));
-    s += char(0x80 | (cp & 0x3F));
-  } else {
-    s += char(0xF0 | (cp >> 18));
-    s += char(0x80 | ((cp >> 12) & 0x3F));
-    s += char(0x80 | ((cp >> 6) & 0x3F));
-    s += char(0x80 | (cp & 0x3F));
-  }
-}
-}  // namespace
-
 std::string from_code_points(const uint32_t* p, size_t n) {
   std::string s;
   s.reserve(n);
-  for (size_t i = 0; i < n; ++i) put_utf8(s, p[i]);
+  for (size_t i = 0; i < n; ++i) append_utf8(s, p[i]);
   return s;
 }
 
@@ -1318,7 +1299,7 @@ bool f_base64decode(Ev& ev, std::vector<Value>& a, Value& out) {
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
-      put_utf8(r, (acc >> bits) & 0xFF);  // each byte is one character ('binary')
+      append_utf8(r, (acc >> bits) & 0xFF);  // each byte is one character ('binary')
     }
   }
   out = ev.make_str(std::move(r));

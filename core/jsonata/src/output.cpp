@@ -1,6 +1,7 @@
-// Writing results: JSON.stringify conventions (JS number formatting, string escaping, functions
-// dropped from objects and null in arrays) and $string's variant (15 significant digits,
-// functions as "", optional 2-space indentation).
+// Writing results: JSON.stringify conventions (JS number formatting; strings through
+// json::write_string, which escapes exactly as JSON.stringify does; functions dropped from
+// objects and null in arrays) and $string's variant (15 significant digits, functions as "",
+// optional 2-space indentation).
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -9,6 +10,7 @@
 #include <cstring>
 #include <string>
 
+#include "hotpath/json.h"
 #include "hotpath/stack_guard.h"
 #include "jsonata_eval.h"
 
@@ -47,60 +49,6 @@ int shortest_digits(double d, char* digits, int& exp10) {
   }
   while (k > 1 && digits[k - 1] == '0') --k;
   return k;
-}
-
-// Appends s as a JSON string literal, escaped as JSON.stringify does: quote, backslash and
-// control characters only (everything else, including U+2028 and '/', is written as is).
-void escape_string(std::string_view s, std::string& out) {
-  static const char* hex = "0123456789abcdef";
-  const char* p = s.data();
-  const char* end = p + s.size();
-  out.push_back('"');
-  while (p < end) {
-    const char* run = p;
-    while (p < end) {
-      unsigned char c = static_cast<unsigned char>(*p);
-      if (c < 0x20 || c == '"' || c == '\\') break;
-      ++p;
-    }
-    out.append(run, size_t(p - run));
-    if (p == end) break;
-    unsigned char c = static_cast<unsigned char>(*p++);
-    char esc[6] = {'\\', 0, 0, 0, 0, 0};
-    size_t n = 2;
-    switch (c) {
-      case '"':
-        esc[1] = '"';
-        break;
-      case '\\':
-        esc[1] = '\\';
-        break;
-      case '\b':
-        esc[1] = 'b';
-        break;
-      case '\f':
-        esc[1] = 'f';
-        break;
-      case '\n':
-        esc[1] = 'n';
-        break;
-      case '\r':
-        esc[1] = 'r';
-        break;
-      case '\t':
-        esc[1] = 't';
-        break;
-      default:
-        esc[1] = 'u';
-        esc[2] = '0';
-        esc[3] = '0';
-        esc[4] = hex[c >> 4];
-        esc[5] = hex[c & 15];
-        n = 6;
-    }
-    out.append(esc, n);
-  }
-  out.push_back('"');
 }
 
 struct Writer {
@@ -161,7 +109,7 @@ struct Writer {
         return true;
       }
       case VK::Str:
-        escape_string(v.sv(), out);
+        json::write_string(v.sv(), out);
         return true;
       case VK::Arr:
       case VK::JArr: {
@@ -185,7 +133,7 @@ struct Writer {
             if (!first) out += ',';
             first = false;
             if (indent) newline(level + 1);
-            escape_string(m->key, out);
+            json::write_string(m->key, out);
             out += ':';
             if (indent) out += ' ';
             write(Value::from_json(m->value), level + 1);
@@ -208,7 +156,7 @@ struct Writer {
               if (!first) out += ',';
               first = false;
               if (indent) newline(level + 1);
-              escape_string(p.first, out);
+              json::write_string(p.first, out);
               out += ':';
               if (indent) out += ' ';
               write(p.second, level + 1);
@@ -227,7 +175,7 @@ struct Writer {
           if (!first) out += ',';
           first = false;
           if (indent) newline(level + 1);
-          escape_string(p.first, out);
+          json::write_string(p.first, out);
           out += ':';
           if (indent) out += ' ';
           write(p.second, level + 1);
