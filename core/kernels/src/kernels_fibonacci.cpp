@@ -260,7 +260,6 @@ Result<std::vector<std::uint64_t>, KernelError> fibonacci_words(std::uint64_t n)
 namespace {
 
 Big fibonacci_limbs(std::uint64_t n) {
-
   // Fast doubling from the top bit: with a = F(k), b = F(k+1),
   //   F(2k) = a * (2b - a),  F(2k+1) = a^2 + b^2.
   Big a;     // F(0)
