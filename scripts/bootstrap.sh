@@ -15,6 +15,7 @@ APT_PACKAGES=(
   libboost1.81-dev                             # hotpathd: Boost.Beast/Asio
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler  # hotpathd: gRPC
   redis-server libhiredis-dev                  # hotpathd: shared state; a real server in tests
+  libuv1 libicu72 libssl3 libc-ares2 libnghttp2-14 libbrotli1 zlib1g  # what libnode108 (V8) links to
   wrk                                          # load generation in benchmarks
 )
 
@@ -39,4 +40,21 @@ if [[ ! -f $stamp || package.json -nt $stamp || ( -f package-lock.json && packag
   if [[ -f package-lock.json ]]; then npm ci --no-audit --no-fund --loglevel=error
   else npm install --no-audit --no-fund --loglevel=error; fi
   touch "$stamp"
+fi
+
+# V8 10.2 for hotpathd's JS rules (core/rules): Debian's libnode108 + libnode-dev cannot be
+# apt-installed beside nodesource's Node, so they are downloaded and unpacked into a local prefix.
+LIBNODE_PREFIX=build/deps/libnode
+if [[ ! -f $LIBNODE_PREFIX/.complete ]]; then
+  echo "bootstrap: unpacking libnode108 + libnode-dev (V8 10.2) into $LIBNODE_PREFIX"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && apt-get download libnode108 libnode-dev >/dev/null 2>&1) || {
+    SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    (cd "$tmp" && apt-get download libnode108 libnode-dev >/dev/null)
+  }
+  rm -rf "$LIBNODE_PREFIX" && mkdir -p "$LIBNODE_PREFIX"
+  for deb in "$tmp"/*.deb; do dpkg-deb -x "$deb" "$LIBNODE_PREFIX"; done
+  rm -rf "$tmp"
+  touch "$LIBNODE_PREFIX/.complete"
 fi
