@@ -9,12 +9,14 @@
 #include <string>
 #include <vector>
 
+#include "directory_watcher.h"
 #include "grpc_server.h"
 #include "http_server.h"
 #include "logger.h"
 #include "metrics.h"
 #include "pipeline_registry.h"
 #include "redis_source.h"
+#include "rules_host.h"
 #include "server_options.h"
 #include "static_site.h"
 
@@ -55,6 +57,7 @@ int main(int argc, char** argv) {
   Logger log(options.log_level);
   PipelineRegistry registry;
   Metrics metrics;
+  configure_rules(options.rules_heap_bytes, &log);
   // With both --pipelines and --redis, the directory is the starting set (ready at once) and
   // Redis replaces it as soon as it holds pipelines.
   if (!options.pipelines_dir.empty()) {
@@ -112,8 +115,16 @@ int main(int argc, char** argv) {
     std::printf("hotpathd gRPC listening on port %u\n", unsigned(*grpc_port));
   }
   if (redis) redis->start();
+  // Without Redis, the directory is the source of truth: watch it for changes.
+  std::unique_ptr<DirectoryWatcher> watcher;
+  if (!redis && options.watch_interval_ms > 0) {
+    watcher = std::make_unique<DirectoryWatcher>(options.pipelines_dir, options.watch_interval_ms,
+                                                 registry, log);
+    watcher->start();
+  }
   // Runs on an I/O thread when the drain starts: only non-blocking requests here.
-  server.on_drain([&redis, &grpc] {
+  server.on_drain([&redis, &grpc, &watcher] {
+    if (watcher) watcher->request_stop();
     if (redis) redis->request_stop();
     if (grpc) grpc->begin_shutdown();
   });
@@ -123,6 +134,7 @@ int main(int argc, char** argv) {
   log.log(LogLevel::info, "listening",
           {{"listen", options.listen}, {"port", uint64_t(*port)}, {"pid", int64_t(getpid())}});
   int code = server.run();
+  if (watcher) watcher->stop();
   if (redis) redis->stop();
   if (grpc) {
     grpc->wait();

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "pipeline_registry.h"
+#include "rules_host.h"
 
 namespace hotpath::server {
 namespace {
@@ -124,6 +125,7 @@ std::string Metrics::render(const PipelineRegistry& registry) const {
     }
   }
   registry.render_metrics(out);
+  render_rules_metrics(out);
   return out;
 }
 

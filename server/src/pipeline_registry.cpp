@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "hotpath/json.h"
+#include "rules_host.h"
 
 namespace hotpath::server {
 
@@ -57,13 +58,18 @@ Result<PipelineDefinition, std::string> parse_pipeline_definition(std::string_vi
         return Failure{where + "\"transform-timeout-ms\" must be an integer from 1 to 3600000"};
       def.transform_timeout_ms = static_cast<uint32_t>(v.as_int64());
     } else if (key == "rules") {
-      return Failure{where +
-                     "step \"rules\" is not implemented yet in this version of hotpathd; remove "
-                     "it (validation, transform and serialization run)"};
+      if (!v.is_string() || v.as_string().empty())
+        return Failure{where + "\"rules\" must be a non-empty string (a path)"};
+      def.rules = std::string(v.as_string());
+    } else if (key == "rules-timeout-ms") {
+      if (!v.is_number() || v.number_kind() != json::NumberKind::int64 || v.as_int64() < 1 ||
+          v.as_int64() > 3600000)
+        return Failure{where + "\"rules-timeout-ms\" must be an integer from 1 to 3600000"};
+      def.rules_timeout_ms = static_cast<uint32_t>(v.as_int64());
     } else {
       return Failure{where + "unknown key \"" + key +
                      "\" in pipeline.json (known: schema, formats, default-dialect, "
-                     "description, transform, transform-timeout-ms, rules)"};
+                     "description, transform, transform-timeout-ms, rules, rules-timeout-ms)"};
     }
   }
   return def;
@@ -143,6 +149,17 @@ Result<std::shared_ptr<const Pipeline>, std::string> PipelineRegistry::compile(
     p->transform.emplace(std::move(*e));
     p->transform_limits.timeout_ms = def->transform_timeout_ms;
   }
+  if (!def->rules.empty()) {
+    auto text = read_file(def->rules);
+    if (!text.ok()) return Failure{"pipeline \"" + p->name + "\": rules: " + text.error()};
+    p->rules_limits.timeout_ms = def->rules_timeout_ms;
+    auto rule =
+        rules::Rule::load(def->rules, std::move(text->first), rules_runtime(), p->rules_limits);
+    if (!rule.ok()) {
+      return Failure{"pipeline \"" + p->name + "\": rules " + rule.error().to_string()};
+    }
+    p->rules = std::move(*rule);
+  }
   p->stats = stats_for(p->name);
   return std::shared_ptr<const Pipeline>(std::move(p));
 }
@@ -177,10 +194,12 @@ Result<std::shared_ptr<const PipelineSet>, std::string> PipelineRegistry::load_d
     std::string name = folder.filename().string();
     auto definition = read_file(folder / "pipeline.json");
     if (!definition.ok()) return Failure{"pipeline \"" + name + "\": " + definition.error()};
+    set->files.push_back((folder / "pipeline.json").string());
     auto reader =
-        [&folder](
-            const std::string& ref) -> Result<std::pair<std::string, std::string>, std::string> {
+        [&folder,
+         &set](const std::string& ref) -> Result<std::pair<std::string, std::string>, std::string> {
       fs::path path = fs::weakly_canonical(folder / ref);
+      set->files.push_back(path.string());
       auto text = read_file(path);
       if (!text.ok()) return Failure{text.error()};
       // file:// base URI, so relative $refs name sibling files as in the CLI.

@@ -4,10 +4,11 @@
 //
 // A pipeline is defined by `pipeline.json`:
 //   {"schema": "schema.json", "formats": true, "default-dialect": "draft7",
-//    "transform": "transform.jsonata", "transform-timeout-ms": 1000}
+//    "transform": "transform.jsonata", "transform-timeout-ms": 1000,
+//    "rules": "rules.js", "rules-timeout-ms": 100}
 // Steps: validate (`schema`; without one every JSON record passes), then transform (a JSONata
-// expression; without one the record itself), then serialize. `rules` (JS rules) is named by
-// the design but not implemented yet: naming it is a load error.
+// expression; without one the record itself), then rules (a JS rule file, core/rules: its check
+// may reject the record, its transform replaces it), then serialize.
 #pragma once
 
 #include <atomic>
@@ -19,9 +20,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "hotpath/jsonata.h"
 #include "hotpath/result.h"
+#include "hotpath/rules.h"
 #include "hotpath/schema.h"
 
 namespace hotpath::server {
@@ -37,12 +40,16 @@ struct Pipeline {
   std::optional<schema::Validator> validator;    // none: the validate step accepts any JSON
   std::optional<jsonata::Expression> transform;  // none: the output is the record itself
   jsonata::Limits transform_limits;
+  std::shared_ptr<const rules::Rule> rules;  // none: no rules step
+  rules::Limits rules_limits;
   std::shared_ptr<PipelineStats> stats;
 };
 
 struct PipelineSet {
   std::map<std::string, std::shared_ptr<const Pipeline>, std::less<>> pipelines;
   std::string source;  // "directory DIR" or "redis URL"
+  // Directory source: every file the set was built from (the watcher polls them).
+  std::vector<std::string> files;
   const Pipeline* find(std::string_view name) const {
     auto it = pipelines.find(name);
     return it == pipelines.end() ? nullptr : it->second.get();
@@ -55,6 +62,8 @@ struct PipelineDefinition {
   schema::Dialect default_dialect = schema::Dialect::draft2020_12;
   std::string transform;  // path or key suffix of the JSONata expression; empty: none
   uint32_t transform_timeout_ms = 1000;  // per record: a runaway expression fails that record
+  std::string rules;                     // path or key suffix of the JS rule file; empty: none
+  uint32_t rules_timeout_ms = 100;       // per record: a runaway rule fails that record
 };
 
 // Letters, digits, '-', '_' and '.', not starting with '.', 1-128 bytes.
@@ -79,8 +88,9 @@ class PipelineRegistry {
   void render_metrics(std::string& out) const;
 
   // Compiles one pipeline. `read_file(ref)` returns the text of a file the definition names
-  // (schema, transform) and its base URI (the directory source reads files; the Redis source
-  // reads hash fields).
+  // (schema, transform, rules) and its base URI (the directory source reads files; the Redis
+  // source reads hash fields). A rule file is loaded (compiled, its top level run, its exports
+  // checked) in the calling thread's rules runtime, off the request path.
   using FileReader = std::function<Result<std::pair<std::string, std::string>, std::string>(
       const std::string& ref)>;
   Result<std::shared_ptr<const Pipeline>, std::string> compile(std::string_view name,

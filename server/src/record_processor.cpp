@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "record_checker.h"  // cli/src: invalid_json_message, shared with `hotpath validate`
+#include "rules_host.h"
 
 namespace hotpath::server {
 namespace {
@@ -58,23 +59,66 @@ bool RecordProcessor::process_record(const Pipeline& p, Step step, bool ndjson,
     out += kValidUnit;
     return true;
   }
-  const size_t mark = out.size();
-  if (ndjson) out += "{\"valid\":true,\"output\":";
+  // The record after the transform step: its JSON text (`current`), or undefined.
+  std::string_view current;
+  bool record_itself = true;
   if (p.transform) {
-    auto r = p.transform->evaluate(&root, out, nullptr, p.transform_limits);
+    transformed_.clear();
+    auto r = p.transform->evaluate(&root, transformed_, nullptr, p.transform_limits);
     if (!r.ok()) {
-      out.resize(mark);
       append_rejected("transform failed: " + r.error().to_string(), out);
       return false;
     }
-    if (!*r) {  // undefined: no output value ({"valid":true} in NDJSON, an empty body alone)
-      out.resize(mark);
-      if (ndjson) out += kValidUnit;
-      return true;
-    }
-  } else {
-    json::write(root, out);
+    if (!*r) return append_output(std::nullopt, ndjson, out);  // undefined: rules do not run
+    current = transformed_;
+    record_itself = false;
   }
+  if (p.rules) {
+    ruled_.clear();
+    auto r = rules_runtime().run(*p.rules, record_itself ? text : current, p.name, p.rules_limits,
+                                 ruled_);
+    count_rules_result(r);
+    if (!r.ok()) {
+      append_rejected("rules failed: " + r.error().to_string(), out);
+      return false;
+    }
+    if (!r->valid) {
+      schema::Output result;
+      result.valid = false;
+      for (std::string& reason : r->reasons) {
+        schema::OutputError e;
+        e.message = std::move(reason);
+        result.errors.push_back(std::move(e));
+      }
+      result.write_json(out);
+      out += '\n';
+      return false;
+    }
+    if (r->output == rules::Outcome::Output::undefined)
+      return append_output(std::nullopt, ndjson, out);
+    if (r->output == rules::Outcome::Output::value) {
+      current = ruled_;
+      record_itself = false;
+    }
+  }
+  if (record_itself) {  // re-serialized, as without any step
+    transformed_.clear();
+    json::write(root, transformed_);
+    current = transformed_;
+  }
+  return append_output(current, ndjson, out);
+}
+
+// A valid record's line: the output value, or nothing for undefined ({"valid":true} in NDJSON,
+// an empty body alone).
+bool RecordProcessor::append_output(std::optional<std::string_view> value, bool ndjson,
+                                    std::string& out) const {
+  if (!value) {
+    if (ndjson) out += kValidUnit;
+    return true;
+  }
+  if (ndjson) out += "{\"valid\":true,\"output\":";
+  out += *value;
   out += ndjson ? "}\n" : "\n";
   return true;
 }

@@ -10,12 +10,15 @@
 //   pipeline endpoint, NDJSON: {"valid":true,"output":<result>} ({"valid":true} when the
 //     result is undefined) or the error unit, per line.
 // A transform that fails on a record (e.g. T2001, or its time limit) makes that record invalid,
-// with one error "transform failed: CODE at position N: message".
+// with one error "transform failed: CODE at position N: message". The rules step runs on the
+// transform's output (or the record): a check that rejects gives one error per reason; a rule
+// that throws, times out or runs out of heap gives one error "rules failed: FILE:L:C: message".
 // Input that is not JSON becomes an invalid unit with one error:
 //   "invalid JSON at line L, column C: <message>" (L counts lines of the body).
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -50,8 +53,11 @@ class RecordProcessor {
   bool process_record(const Pipeline& p, Step step, bool ndjson, std::string_view text,
                       uint64_t line, std::string& out);
   void append_rejected(std::string_view message, std::string& out) const;
+  bool append_output(std::optional<std::string_view> value, bool ndjson, std::string& out) const;
 
   json::Document document_;
+  std::string transformed_;  // the transform step's output (reused)
+  std::string ruled_;        // the rules step's output (reused)
   json::ParseOptions parse_options_;
 };
 

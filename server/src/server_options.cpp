@@ -91,6 +91,9 @@ const std::map<std::string, std::pair<Setter, const char*>>& option_table() {
       {"write-timeout-ms", {uint_field(&ServerOptions::write_timeout_ms, 1), "milliseconds"}},
       {"drain-timeout-ms", {uint_field(&ServerOptions::drain_timeout_ms, 1), "milliseconds"}},
       {"retry-after-s", {uint_field(&ServerOptions::retry_after_s, 0), "seconds"}},
+      {"rules-heap",
+       {uint_field(&ServerOptions::rules_heap_bytes, 16 << 20), "a size of at least 16M"}},
+      {"watch-interval-ms", {uint_field(&ServerOptions::watch_interval_ms, 0), "milliseconds"}},
       {"log-level",
        {[](ServerOptions& o, const std::string& v) {
           static const std::map<std::string, LogLevel> levels = {{"debug", LogLevel::debug},
@@ -188,6 +191,9 @@ options (also accepted as keys of the JSON --config file):
   --write-timeout-ms N     time to send one response (default 10000)
   --drain-timeout-ms N     SIGTERM/SIGINT drain limit before a forced exit (default 30000)
   --retry-after-s N        Retry-After value on 429/503 (default 1)
+  --rules-heap N           heap limit of each JS rules isolate (one per thread; default 128M)
+  --watch-interval-ms N    poll --pipelines DIR for changes and hot-reload them (default 1000;
+                           0 = never; not used with --redis)
   --log-level L            debug, info (one line per request), warn, error, off (default info)
   --help, --version
 )";

@@ -28,11 +28,13 @@ struct ServerOptions {
   uint64_t max_connections = 10000;              // --max-connections (503 above)
   uint64_t queue_depth = 1024;                   // --queue-depth: worker queue (429 when full)
   uint64_t inline_max_bytes = 64 << 10;          // --inline-max-bytes: larger bodies -> pool
-  uint64_t read_timeout_ms = 10000;     // --read-timeout-ms: whole request, from its first byte
-  uint64_t idle_timeout_ms = 60000;     // --idle-timeout-ms: keep-alive wait for the next request
-  uint64_t write_timeout_ms = 10000;    // --write-timeout-ms: sending one response
-  uint64_t drain_timeout_ms = 30000;    // --drain-timeout-ms: SIGTERM drain, then forced exit
-  uint64_t retry_after_s = 1;           // --retry-after-s: Retry-After on 429/503
+  uint64_t read_timeout_ms = 10000;   // --read-timeout-ms: whole request, from its first byte
+  uint64_t idle_timeout_ms = 60000;   // --idle-timeout-ms: keep-alive wait for the next request
+  uint64_t write_timeout_ms = 10000;  // --write-timeout-ms: sending one response
+  uint64_t drain_timeout_ms = 30000;  // --drain-timeout-ms: SIGTERM drain, then forced exit
+  uint64_t retry_after_s = 1;         // --retry-after-s: Retry-After on 429/503
+  uint64_t rules_heap_bytes = uint64_t(128) << 20;  // --rules-heap: each rules isolate's heap
+  uint64_t watch_interval_ms = 1000;    // --watch-interval-ms: --pipelines DIR polled (0 = off)
   LogLevel log_level = LogLevel::info;  // --log-level debug|info|warn|error|off
   std::string config_file;              // --config FILE
 };

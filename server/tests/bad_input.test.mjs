@@ -132,12 +132,12 @@ describe('hotpathd limits and bad clients', () => {
 });
 
 describe('hotpathd configuration', () => {
-  test('a pipeline naming rules, or a transform that does not compile, refuses to load', () => {
+  test('an empty rule file, or a transform that does not compile, refuses to load', () => {
     const dir = tempDir();
     writePipeline(dir, 'shape', { schema: 's.json', rules: 'r.js' }, { 's.json': '{}', 'r.js': '' });
     let r = runServerSync(['--pipelines', dir, '--listen', '127.0.0.1:0']);
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /^hotpathd: pipeline "shape": step "rules" is not implemented yet/);
+    assert.match(r.stderr, /^hotpathd: pipeline "shape": rules r\.js: exports neither check\(record, ctx\) nor transform\(record, ctx\)/);
     fs.rmSync(dir, { recursive: true });
 
     const bad = tempDir();

@@ -35,7 +35,7 @@ describe('hotpathd HTTP', () => {
     assert.equal(h.body, '{"status":"ok"}\n');
     const r = await request(server.port, { path: '/readyz' });
     assert.equal(r.status, 200);
-    assert.equal(r.body, '{"ready":true,"pipelines":3}\n');
+    assert.equal(r.body, '{"ready":true,"pipelines":4}\n');
   });
 
   test('a valid record comes back re-serialized with 200', async () => {

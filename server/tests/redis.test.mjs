@@ -131,6 +131,34 @@ describe('hotpathd with Redis', () => {
     }
   });
 
+  test('a JS rule file stored in Redis: a published new version replaces it, a broken one does not', async () => {
+    const dir = tempDir();
+    const port = await freePort();
+    const redis = await startRedis(port, dir);
+    const rule = (fee) => `export function transform(p, ctx) { return { id: p.id, fee: p.amount * ${fee}, by: ctx.pipeline }; }`;
+    putPipeline(port, 'fees', { 'pipeline.json': JSON.stringify({ rules: 'fees.js' }), 'fees.js': rule(0.5) });
+    const server = await startServer(['--redis', `redis://127.0.0.1:${port}`], { pipelines: null });
+    try {
+      await waitReady(server);
+      const fee = async () => (await postJson(server.port, '/v1/pipelines/fees', '{"id":"p","amount":10}')).body;
+      assert.equal(await fee(), '{"id":"p","fee":5,"by":"fees"}\n');
+      putPipeline(port, 'fees', { 'fees.js': rule(0.25) });
+      publishChange(port, 'fees');
+      await eventually(async () => (await fee()) === '{"id":"p","fee":2.5,"by":"fees"}\n');
+      // A rule that does not load is refused; the previous version keeps serving.
+      putPipeline(port, 'fees', { 'fees.js': 'export function transform(p) { return p.; }' });
+      const before = (await metrics(server.port)).get('hotpathd_pipeline_reload_errors_total');
+      publishChange(port, 'fees');
+      await waitForMetrics(server.port, (m) => m.get('hotpathd_pipeline_reload_errors_total') > before);
+      assert.equal(await fee(), '{"id":"p","fee":2.5,"by":"fees"}\n');
+      assert.match(server.stderr(), /fees\.js:1:41: SyntaxError: Unexpected token ';'/);
+    } finally {
+      assert.equal(await server.stop(), 0);
+      await redis.kill();
+      fs.rmSync(dir, { recursive: true });
+    }
+  });
+
   test('Redis killed and restarted mid-load: every request is served, then changes flow again', async () => {
     const dir = tempDir();
     const port = await freePort();
@@ -184,7 +212,7 @@ describe('hotpathd with Redis', () => {
     const redis = await startRedis(port, dir);
     const server = await startServer(['--redis', `redis://127.0.0.1:${port}`]);  // + examples
     try {
-      assert.deepEqual(await waitReady(server), { ready: true, pipelines: 3 });
+      assert.deepEqual(await waitReady(server), { ready: true, pipelines: 4 });
       await eventually(() => server.stderr().includes('no pipelines in redis; keeping the current ones'));
       assert.equal((await postJson(server.port, '/v1/validate/orders', orderJson)).status, 200);
       putPipeline(port, 'shared', { 'pipeline.json': '{}' });
