@@ -96,12 +96,61 @@ async function runJsonata(api, cases, files) {
   return results;
 }
 
+// The NDJSON line hotpathd writes for one record of a pipeline whose only step is a rule file:
+// {"valid":true,"output":<the output JSON text>} (the record itself without a transform),
+// {"valid":true} for an undefined output, {"valid":false,"errors":[...]} with one standard-output
+// error per check reason, or for a rule error one error "rules failed: <file:line:column: message>".
+function ruleLine(outcome) {
+  const failure = (messages) => JSON.stringify({
+    valid: false,
+    errors: messages.map((error) => ({ keywordLocation: '', absoluteKeywordLocation: '', instanceLocation: '', error })),
+  });
+  if (outcome.error) return failure([`rules failed: ${outcome.error}`]);
+  if (!outcome.valid) return failure(outcome.reasons);
+  return outcome.output === undefined ? '{"valid":true}' : `{"valid":true,"output":${outcome.output}}`;
+}
+
+// Rule files: each NDJSON record through rules().runAsync(); run() (for what it can run: not a
+// promise) and bytes in must give the same answers.
+async function runRules(api, cases, files) {
+  const results = {};
+  for (const c of cases) {
+    const filename = c.file.slice(c.file.lastIndexOf('/') + 1);
+    const rule = await api.rules(files[c.file], { filename, pipeline: c.pipeline });
+    const outcome = async (record) => {
+      try {
+        return await rule.runAsync(record);
+      } catch (err) {
+        if (err.code !== 'HOTPATH_RULE_ERROR') throw err;
+        return { error: err.message };
+      }
+    };
+    const lines = [];
+    for (const record of files[c.input].split('\n').filter((l) => l !== '')) {
+      const line = ruleLine(await outcome(record));
+      if (ruleLine(await outcome(encoder.encode(record))) !== line) throw new Error(`${c.name}: bytes and text answers differ`);
+      let sync;
+      try {
+        sync = rule.run(record);
+      } catch (err) {
+        if (err.code === 'HOTPATH_RULE_ERROR') sync = { error: err.message };
+        else if (err.code !== 'HOTPATH_RULE_ASYNC') throw err;
+      }
+      if (sync !== undefined && ruleLine(sync) !== line) throw new Error(`${c.name}: run() and runAsync() answers differ`);
+      lines.push(line);
+    }
+    results[c.name] = lines;
+  }
+  return results;
+}
+
 export async function runVectors(api, files) {
   const manifest = JSON.parse(files['tests/vectors/vectors.json']);
   const outputs = {};
   for (const c of manifest.cases) await runCase(api, c, files, outputs);
   outputs['jsonata.json'] = `${JSON.stringify(await runJsonata(api, manifest.jsonata, files), null, 1)}\n`;
   outputs['kernels.json'] = `${JSON.stringify(runKernels(api, manifest.kernels), null, 1)}\n`;
+  outputs['rules.json'] = `${JSON.stringify(await runRules(api, manifest.rules, files), null, 1)}\n`;
   return outputs;
 }
 
@@ -116,6 +165,10 @@ export function vectorFiles(manifest) {
   for (const c of manifest.jsonata) {
     if (c.exprFile) paths.add(c.exprFile);
     if (c.input) paths.add(c.input);
+  }
+  for (const c of manifest.rules) {
+    paths.add(c.file);
+    paths.add(c.input);
   }
   return [...paths];
 }

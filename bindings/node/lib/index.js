@@ -379,6 +379,16 @@ function fileChecksum(file, algorithm = 'sha256') {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// JavaScript rule files
+// ---------------------------------------------------------------------------------------------
+// rules(source, {filename, pipeline, log}) -> Promise<Rules>: a rule file as hotpathd runs it
+// (core/rules/README.md), here as plain JavaScript in this process. The implementation is
+// lib/rules.mjs, the same file @hotpath/wasm ships.
+function rules(source, options) {
+  return import('./rules.mjs').then((m) => m.rules(source, options));
+}
+
 module.exports = {
   compile,
   Compiler,
@@ -394,5 +404,6 @@ module.exports = {
   returns,
   sort,
   fileChecksum,
+  rules,
   version: require('../package.json').version,
 };

@@ -19,6 +19,7 @@ export const {
   returns,
   sort,
   fileChecksum,
+  rules,
   version,
 } = hotpath;
 export default hotpath;

@@ -47,5 +47,7 @@ module.exports = {
   returns: (prices, kind) => ready().returns(prices, kind),
   sort: (array) => ready().sort(array),
   heapInUse: () => ready().heapInUse(),
+  // JavaScript rule files need no wasm (nor init()).
+  rules: (source, options) => import('./rules.mjs').then((m) => m.rules(source, options)),
   version: '0.1.0',
 };

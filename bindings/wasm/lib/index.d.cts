@@ -180,6 +180,80 @@ export declare function jsonata(expression: string, options?: JsonataOptions): E
 /** Bytes malloc'd in the module's heap and not yet freed. */
 export declare function heapInUse(): number;
 
+/** Options of rules(). */
+export interface RulesOptions {
+  /** The rule file's name, used in errors and log entries. Default 'rules.js'. */
+  filename?: string;
+  /** ctx.pipeline of every call. Default ''. */
+  pipeline?: string;
+  /** Receives each ctx.log / console.* entry. Default: entries are dropped. */
+  log?: (entry: RuleLogEntry) => void;
+}
+
+export interface RuleLogEntry {
+  file: string;
+  pipeline: string;
+  /** The arguments joined by spaces (objects as JSON.stringify writes them), at most 8 KiB of UTF-8. */
+  message: string;
+}
+
+/** The answer for one record: the transform's result as JSON text, or the check's reasons. */
+export type RuleResult =
+  | {
+    valid: true;
+    /**
+     * The transform's result as JSON.stringify writes it; undefined when it returned undefined
+     * (or a function or symbol); the input's own JSON text when the file has no transform.
+     */
+    output: string | undefined;
+  }
+  | { valid: false; reasons: string[] };
+
+/** The second argument of check() and transform() (frozen). */
+export interface RuleContext {
+  readonly pipeline: string;
+  log(...args: unknown[]): void;
+}
+
+/**
+ * A rule's failure. `message` is hotpathd's form: "rules.js:2:20: TypeError: ..." (with the
+ * position of the throw when known) or "rules.js: ..."; `cause` is the value the rule threw.
+ */
+export interface RuleError extends Error {
+  code: 'HOTPATH_RULE_ERROR';
+  /** load: at rules(); thrown: check/transform threw or rejected; result: a value that is not a verdict / not JSON. */
+  kind: 'load' | 'thrown' | 'result';
+  file: string;
+  /** 1-based; 0 when unknown. */
+  line: number;
+  column: number;
+}
+
+/** A loaded rule file. */
+export interface Rules {
+  readonly filename: string;
+  readonly pipeline: string;
+  readonly hasCheck: boolean;
+  readonly hasTransform: boolean;
+  /**
+   * Runs check then transform on one record: JSON text (string), JSON bytes (UTF-8), or any
+   * other value, which is JSON.stringify'd first (the rule gets its own parsed copy).
+   * Synchronous: throws an Error with code 'HOTPATH_RULE_ASYNC' when check or transform returns a
+   * promise (use runAsync). Throws a RuleError when the rule fails.
+   */
+  run(input: unknown): RuleResult;
+  /** The same for every rule, async ones included (a promise must settle through microtasks alone). */
+  runAsync(input: unknown): Promise<RuleResult>;
+}
+
+/**
+ * Loads a rule file (an ES module exporting check(record, ctx) and/or transform(record, ctx),
+ * see core/rules/README.md) to run in this realm: plain JavaScript, no sandbox and no limits
+ * (run untrusted rules in hotpathd). Browsers import it from a blob: URL (a Content-Security-Policy
+ * must allow `script-src blob:`). Needs no init(). Rejects with a RuleError of kind 'load'.
+ */
+export declare function rules(source: string | Uint8Array, options?: RulesOptions): Promise<Rules>;
+
 export interface InitOptions {
   /** The .wasm as a URL or path, or its bytes. Default: dist/hotpath_wasm.wasm of this package. */
   wasm?: string | URL | ArrayBuffer | ArrayBufferView;

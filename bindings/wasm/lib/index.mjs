@@ -2,8 +2,11 @@
 //   import init, { compile } from '@hotpath/wasm';
 //   await init();            // once; later calls return the same promise
 //   const v = compile(schema, { formats: true });
-// The functions below throw until init() has resolved.
+// The functions below throw until init() has resolved, except rules(), which needs no wasm:
+//   const rule = await rules(source, { filename: 'rules.js' });
 import { bindApi } from './api.mjs';
+
+export { rules } from './rules.mjs';
 
 const isNode = typeof process === 'object' && process !== null && typeof process.versions?.node === 'string';
 let api = null;

@@ -31,7 +31,7 @@ test('the instantiated module has every listed function and no allocator entry p
 });
 
 const PUBLIC = ['Compiler', 'Expression', 'compile', 'countPrimes', 'default', 'fibonacci', 'financialMetrics', 'heapInUse',
-  'init', 'jsonata', 'returns', 'sha256', 'sort', 'version', 'xxh3', 'xxh3_128', 'xxh64'];
+  'init', 'jsonata', 'returns', 'rules', 'sha256', 'sort', 'version', 'xxh3', 'xxh3_128', 'xxh64'];
 
 test('ESM and CommonJS entries export the same public names', async () => {
   const esm = await import('../lib/index.mjs');

@@ -36,3 +36,32 @@ compile({}, { formats: 'yes' });
 // @ts-expect-error: sort takes typed arrays only
 hotpath.sort([3, 1, 2]);
 void [ok, flag, first, line, pending, v2, h, hex, buf, f, sorted, m, sum];
+
+// JavaScript rule files.
+async function useRules(): Promise<void> {
+  const r: hotpath.Rules = await hotpath.rules('export function check() {}', {
+    filename: 'fees.js', pipeline: 'payments', log: (e: hotpath.RuleLogEntry) => void [e.file, e.pipeline, e.message],
+  });
+  const flags: boolean[] = [r.hasCheck, r.hasTransform];
+  const name: string = r.filename;
+  const result: hotpath.RuleResult = r.run(Buffer.from('{}'));
+  if (result.valid) {
+    const output: string | undefined = result.output;
+    void output;
+  } else {
+    const reasons: string[] = result.reasons;
+    void reasons;
+  }
+  const later: hotpath.RuleResult = await r.runAsync({ amount: 1 });
+  try {
+    r.run('{}');
+  } catch (err) {
+    const e = err as hotpath.RuleError;
+    const where: [string, number, number, 'load' | 'thrown' | 'result'] = [e.file, e.line, e.column, e.kind];
+    void where;
+  }
+  // @ts-expect-error: the log sink takes one entry
+  void hotpath.rules('', { log: 'console' });
+  void [flags, name, later];
+}
+void useRules;

@@ -8,3 +8,10 @@ async function main(): Promise<boolean> {
   return v('"x"') && (await v.validateAsync('"y"')).valid && out === '"A"';
 }
 void main;
+
+async function rule(): Promise<string | undefined> {
+  const r: hp.Rules = await hp.rules('export const transform = (r) => r;', { filename: 'x.js' });
+  const result: hp.RuleResult = await r.runAsync('{}');
+  return result.valid ? result.output : result.reasons.join();
+}
+void rule;

@@ -20,3 +20,15 @@ e.free();
 const failure = {} as JsonataError;
 const code: string = failure.code;
 void [ok, firstPath, unit.valid, lines, digest, hex, f, text, bytes, later, code];
+
+// Rule files (no init() needed).
+import { rules, type RuleResult, type RuleError } from '@hotpath/wasm';
+const rule = await rules('export const check = (r) => r.ok === true || "not ok";', { pipeline: 'p', log: (entry) => void entry.message });
+const result: RuleResult = rule.run(new TextEncoder().encode('{"ok":true}'));
+const reasons: string[] | undefined = result.valid ? undefined : result.reasons;
+const asyncResult: RuleResult = await rule.runAsync({ ok: false });
+const ruleError = {} as RuleError;
+const kind: 'load' | 'thrown' | 'result' = ruleError.kind;
+// @ts-expect-error: the source is text or bytes
+void rules(42);
+void [reasons, asyncResult, kind, rule.hasCheck, rule.hasTransform, rule.filename];
