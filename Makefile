@@ -86,6 +86,7 @@ bench: build
 	@if [[ -x $(BUILD)/bin/hotpathd ]]; then bash bench/server/run.sh $(BUILD); fi
 	@node bench/wasm/run.mjs
 	@node bench/jsonata/run.mjs
+	@node bench/rules/run.mjs
 
 lint:
 	@files=$$(git ls-files '*.cpp' '*.h'); clang-format --dry-run --Werror $$files && echo "lint: clang-format clean ($$(echo $$files | wc -w) files)"
