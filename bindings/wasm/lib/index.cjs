@@ -48,6 +48,6 @@ module.exports = {
   sort: (array) => ready().sort(array),
   heapInUse: () => ready().heapInUse(),
   // JavaScript rule files need no wasm (nor init()).
-  rules: (source, options) => import('./rules.mjs').then((m) => m.rules(source, options)),
+  rules: (source, options) => import('../dist/rules.mjs').then((m) => m.rules(source, options)),
   version: '0.1.0',
 };

@@ -6,7 +6,7 @@
 //   const rule = await rules(source, { filename: 'rules.js' });
 import { bindApi } from './api.mjs';
 
-export { rules } from './rules.mjs';
+export { rules } from '../dist/rules.mjs';
 
 const isNode = typeof process === 'object' && process !== null && typeof process.versions?.node === 'string';
 let api = null;
