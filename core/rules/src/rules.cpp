@@ -19,6 +19,7 @@ namespace {
 constexpr size_t kMaxCompiled = 256;
 constexpr size_t kMaxContextObjects = 256;
 constexpr size_t kMaxLogMessage = 8192;
+constexpr uint32_t kMaxLogEntries = 16;             // per call: a rule cannot flood the log
 constexpr size_t kHeapHeadroom = size_t{64} << 20;  // granted so a terminated call can unwind
 
 void ensure_v8() {
@@ -122,6 +123,8 @@ struct Runtime::Impl final : detail::WatchTarget {
 
   // The call in progress (for ctx.log and error messages).
   const Rule* current_rule = nullptr;
+  uint32_t log_entries = 0;  // ctx.log calls in the current call
+
   std::string_view current_pipeline;
   const char* stage = "";
   std::atomic<bool> heap_fired{false};
@@ -150,6 +153,7 @@ struct Runtime::Impl final : detail::WatchTarget {
   static void log_callback(const v8::FunctionCallbackInfo<v8::Value>& info) {
     auto* self = static_cast<Impl*>(info.Data().As<v8::External>()->Value());
     if (!self->options.log || !self->current_rule) return;
+    if (++self->log_entries > kMaxLogEntries) return;  // counted, reported once at the end
     v8::Isolate* isolate = info.GetIsolate();
     v8::Local<v8::Context> ctx = isolate->GetCurrentContext();
     std::string message;
@@ -582,9 +586,16 @@ Result<Outcome, Error> Runtime::run(const Rule& rule, std::string_view record,
     m.current_rule = &rule;
     m.current_pipeline = pipeline;
     m.stage = "";
+    m.log_entries = 0;
     m.arm(limits.timeout_ms);
     err = m.call(rule, record, pipeline, outcome, out);
     m.check_limits(limits, m.disarm(), err);
+    if (m.log_entries > kMaxLogEntries && m.options.log) {
+      const std::string note = std::to_string(m.log_entries - kMaxLogEntries) +
+                               " more ctx.log entries dropped (at most " +
+                               std::to_string(kMaxLogEntries) + " per record)";
+      m.options.log(LogEntry{rule.file(), pipeline, note});
+    }
     m.current_rule = nullptr;
   }
   if (m.poisoned) m.dispose();

@@ -372,6 +372,17 @@ TEST_F(Fixture, CtxLogAndConsoleGoToTheSink) {
   EXPECT_EQ(lines[0], "fees.js|payments|checking 7 {\"n\":1} [2] null");
   EXPECT_EQ(lines[1], "fees.js|payments|via console");
 
+  // At most 16 entries per record; the rest are counted in one last entry.
+  lines.clear();
+  auto chatty = Rule::load(
+      "chatty.js", "export function check(r, ctx) { for (let i = 0; i < 1000; i++) ctx.log(i); }",
+      logged, limits);
+  ASSERT_TRUE(chatty.ok());
+  ASSERT_TRUE(logged.run(**chatty, "{}", "p", limits, out).ok());
+  ASSERT_EQ(lines.size(), 17u);
+  EXPECT_EQ(lines[15], "chatty.js|p|15");
+  EXPECT_EQ(lines[16], "chatty.js|p|984 more ctx.log entries dropped (at most 16 per record)");
+
   // What JSON.stringify refuses is logged as String(value); the call carries on.
   lines.clear();
   auto odd = Rule::load("odd.js", R"(
