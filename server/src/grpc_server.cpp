@@ -10,6 +10,7 @@
 
 #include "hotpath/v1/engine.grpc.pb.h"
 #include "record_processor.h"
+#include "rules_host.h"
 
 namespace hotpath::server {
 
@@ -202,7 +203,8 @@ Result<uint16_t, std::string> GrpcServer::start() {
   for (auto& cq : s.cqs) {
     new UnaryCall(s, cq.get());
     new StreamCall(s, cq.get());
-    s.threads.emplace_back([cq = cq.get()] {
+    s.threads.emplace_back([cq = cq.get(), &s] {
+      warm_rules(*s.registry.snapshot());  // this thread's isolate, before its first call
       void* tag = nullptr;
       bool ok = false;
       while (cq->Next(&tag, &ok)) static_cast<Call*>(tag)->proceed(ok);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "record_processor.h"
+#include "rules_host.h"
 #include "worker_pool.h"
 
 namespace hotpath::server {
@@ -68,7 +69,7 @@ struct HttpServer::Impl {
         log(l),
         site(s),
         pool(o.workers ? o.workers : std::max(1u, std::thread::hardware_concurrency()),
-             o.queue_depth) {
+             o.queue_depth, [&r] { warm_rules(*r.snapshot()); }) {
     unsigned n = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
     for (unsigned i = 0; i < n; ++i) io.push_back(std::make_unique<IoThread>());
     acceptor.emplace(io[0]->ctx);
@@ -588,7 +589,10 @@ int HttpServer::run() {
   s.do_accept();
   for (auto& t : s.io) {
     t->guard.emplace(t->ctx.get_executor());
-    t->thread = std::thread([ctx = &t->ctx] { ctx->run(); });
+    t->thread = std::thread([ctx = &t->ctx, &s] {
+      warm_rules(*s.registry.snapshot());  // this thread's isolate, before its first request
+      ctx->run();
+    });
   }
   // Drain watchdog: if connections are still busy --drain-timeout-ms after the signal, stop.
   bool forced = false;

@@ -155,6 +155,7 @@ Result<std::shared_ptr<const Pipeline>, std::string> PipelineRegistry::compile(
     p->rules_limits.timeout_ms = def->rules_timeout_ms;
     auto rule =
         rules::Rule::load(def->rules, std::move(text->first), rules_runtime(), p->rules_limits);
+    (void)rules_runtime();  // counts the isolate the load may have created
     if (!rule.ok()) {
       return Failure{"pipeline \"" + p->name + "\": rules " + rule.error().to_string()};
     }

@@ -4,6 +4,8 @@
 #include <atomic>
 #include <memory>
 
+#include "pipeline_registry.h"
+
 namespace hotpath::server {
 namespace {
 
@@ -28,10 +30,26 @@ void configure_rules(uint64_t heap_limit_bytes, const Logger* log) {
   config.log = log;
 }
 
+namespace {
+
+thread_local std::unique_ptr<rules::Runtime> thread_runtime;
+thread_local uint64_t thread_isolates_counted = 0;
+
+// Isolates are created lazily inside the runtime's calls: count the ones this thread's runtime
+// created since the last look.
+void count_new_isolates() {
+  if (!thread_runtime) return;
+  const uint64_t created = thread_runtime->stats().isolates_created;
+  if (created != thread_isolates_counted) {
+    isolates.fetch_add(created - thread_isolates_counted, kRelaxed);
+    thread_isolates_counted = created;
+  }
+}
+
+}  // namespace
+
 rules::Runtime& rules_runtime() {
-  thread_local std::unique_ptr<rules::Runtime> runtime;
-  thread_local uint64_t counted = 0;
-  if (!runtime) {
+  if (!thread_runtime) {
     rules::RuntimeOptions options;
     options.heap_limit_bytes = static_cast<size_t>(config.heap_limit_bytes);
     if (config.log) {
@@ -41,20 +59,23 @@ rules::Runtime& rules_runtime() {
                  {{"pipeline", e.pipeline}, {"rule", e.file}, {"message", e.message}});
       };
     }
-    runtime = std::make_unique<rules::Runtime>(std::move(options));
+    thread_runtime = std::make_unique<rules::Runtime>(std::move(options));
   }
-  // Isolates are created lazily inside run(); count them as they appear.
-  const uint64_t created = runtime->stats().isolates_created;
-  if (created != counted) {
-    isolates.fetch_add(created - counted, kRelaxed);
-    counted = created;
+  count_new_isolates();
+  return *thread_runtime;
+}
+
+void warm_rules(const PipelineSet& set) {
+  for (const auto& [name, p] : set.pipelines) {
+    if (p->rules) (void)rules_runtime().prepare(*p->rules, p->rules_limits);
   }
-  return *runtime;
+  count_new_isolates();
 }
 
 void count_rules_result(const Result<rules::Outcome, rules::Error>& r) {
   size_t i = r.ok() ? (r->valid ? 0 : 1) : 2 + static_cast<size_t>(r.error().kind);
   results[i].fetch_add(1, kRelaxed);
+  count_new_isolates();
 }
 
 void render_rules_metrics(std::string& out) {

@@ -2,8 +2,14 @@
 
 namespace hotpath::server {
 
-WorkerPool::WorkerPool(unsigned threads, uint64_t capacity) : capacity_(capacity) {
-  for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
+WorkerPool::WorkerPool(unsigned threads, uint64_t capacity, std::function<void()> on_start)
+    : capacity_(capacity) {
+  for (unsigned i = 0; i < threads; ++i) {
+    threads_.emplace_back([this, on_start] {
+      if (on_start) on_start();
+      run();
+    });
+  }
 }
 
 WorkerPool::~WorkerPool() { stop(); }

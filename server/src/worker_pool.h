@@ -16,7 +16,8 @@ namespace hotpath::server {
 class WorkerPool {
  public:
   using Job = std::function<void()>;
-  WorkerPool(unsigned threads, uint64_t capacity);
+  // `on_start` runs first on each worker thread (e.g. to warm per-thread state).
+  WorkerPool(unsigned threads, uint64_t capacity, std::function<void()> on_start = {});
   ~WorkerPool();  // finishes queued jobs, then joins
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;

@@ -606,6 +606,26 @@ Result<Outcome, Error> Runtime::run(const Rule& rule, std::string_view record,
   return outcome;
 }
 
+Result<bool, Error> Runtime::prepare(const Rule& rule, const Limits& limits) {
+  Impl& m = *impl_;
+  if (!m.isolate) m.create();
+  std::optional<Error> err;
+  {
+    std::optional<v8::Isolate::Scope> iscope;
+    if (v8::Isolate::GetCurrent() != m.isolate) iscope.emplace(m.isolate);
+    v8::HandleScope hs(m.isolate);
+    v8::Context::Scope cscope(m.context.Get(m.isolate));
+    m.current_rule = &rule;
+    m.arm(limits.timeout_ms);
+    m.compiled_for(rule, err, nullptr);
+    m.check_limits(limits, m.disarm(), err);
+    m.current_rule = nullptr;
+  }
+  if (m.poisoned) m.dispose();
+  if (err) return Failure(std::move(*err));
+  return true;
+}
+
 Result<std::shared_ptr<const Rule>, Error> Rule::load(std::string file, std::string source,
                                                       Runtime& checker, const Limits& limits) {
   auto rule = std::shared_ptr<Rule>(new Rule());

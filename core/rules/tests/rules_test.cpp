@@ -327,6 +327,20 @@ TEST_F(Fixture, OneIsolateServesEveryCallAndEveryRule) {
   EXPECT_EQ(runtime.stats().compiles, 2u);  // once each, at load
 }
 
+TEST_F(Fixture, PrepareCompilesAheadOfTheFirstRecord) {
+  auto rule = load("export function transform(r) { return r.n; }");
+  ASSERT_TRUE(rule);
+  Runtime other;
+  EXPECT_EQ(other.stats().isolates_created, 0u);
+  ASSERT_TRUE(other.prepare(*rule, limits).ok());
+  EXPECT_EQ(other.stats().isolates_created, 1u);
+  EXPECT_EQ(other.stats().compiles, 1u);
+  std::string out;
+  ASSERT_TRUE(other.run(*rule, R"({"n":3})", "p", limits, out).ok());
+  EXPECT_EQ(out, "3");
+  EXPECT_EQ(other.stats().compiles, 1u);
+}
+
 TEST_F(Fixture, RulesLoadedInOneRuntimeRunInAnotherThread) {
   auto rule = load("export function transform(r, ctx) { return ctx.pipeline + ':' + r.n; }");
   ASSERT_TRUE(rule);

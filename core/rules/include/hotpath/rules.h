@@ -120,6 +120,10 @@ class Runtime {
   Result<Outcome, Error> run(const Rule& rule, std::string_view record_json,
                              std::string_view pipeline, const Limits& limits, std::string& out);
 
+  // Creates the isolate (if needed) and compiles `rule` in it now, so that the first record does
+  // not pay for them. Bounded by `limits` like a call.
+  Result<bool, Error> prepare(const Rule& rule, const Limits& limits);
+
   const RuntimeStats& stats() const { return stats_; }
 
   struct Impl;
