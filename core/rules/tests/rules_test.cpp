@@ -279,6 +279,40 @@ TEST_F(Fixture, RunawayLoopsAndRegexesTimeOutAndTheNextCallIsClean) {
   EXPECT_EQ(run(*rule, R"({"kind":"ok"})"), "1");
 }
 
+// Calls that end right around their deadline: each is either a result or a timeout, and a
+// deadline never lands in the call after it (that call would fail with "terminated").
+TEST_F(Fixture, DeadlinesNeverLeakIntoTheNextCall) {
+  limits.timeout_ms = 1;
+  auto rule = load(R"(
+    export function transform(r) {
+      const until = Date.now() + r.ms;
+      let spins = 0;
+      while (Date.now() < until) spins++;
+      return r.ms;
+    })");
+  ASSERT_TRUE(rule);
+  int ok = 0, timed_out = 0;
+  for (int i = 0; i < 400; ++i) {
+    const int ms = i % 3;  // 0, 1 or 2 ms against a 1 ms deadline
+    std::string out;
+    auto r = runtime.run(*rule, "{\"ms\":" + std::to_string(ms) + "}", "p", limits, out);
+    if (r.ok()) {
+      ASSERT_EQ(out, std::to_string(ms));
+      ++ok;
+    } else {
+      ASSERT_EQ(r.error().kind, Error::Kind::timeout) << r.error().to_string();
+      ++timed_out;
+    }
+    // A call with no work right after must always succeed.
+    out.clear();
+    auto quick = runtime.run(*rule, R"({"ms":0})", "p", Limits{.timeout_ms = 1000}, out);
+    ASSERT_TRUE(quick.ok()) << quick.error().to_string();
+    ASSERT_EQ(out, "0");
+  }
+  EXPECT_GT(ok, 0);
+  EXPECT_GT(timed_out, 0);
+}
+
 TEST_F(Fixture, UnboundedAllocationHitsTheHeapLimitWithoutKillingTheProcess) {
   Runtime small(RuntimeOptions{.heap_limit_bytes = size_t{32} << 20, .log = {}});
   limits.timeout_ms = 10000;
