@@ -48,7 +48,7 @@ test-asan: setup
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DHOTPATH_SANITIZE=address,undefined \
 	  -DHOTPATH_BUILD_BENCH=OFF $(CMAKE_FLAGS)
 	cmake --build $(ASAN_BUILD) -j $(JOBS) --target json_test regex_test schema_test kernels_test \
-	  jsonata_test hotpath-jsonata-conformance
+	  jsonata_test rules_test hotpath-jsonata-conformance
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) -L core
 	@# Every JSONata suite case (hostile ones included) under ASan+UBSan as well.
