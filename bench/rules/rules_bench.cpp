@@ -1,13 +1,13 @@
 // JS rules in embedded V8 (core/rules): the costs issue 7 asks about, in one run.
 //   - a fresh isolate per call (isolate + context + lockdown + compile + call) vs a reused one;
 //   - the per-call overhead of a trivial rule on a reused isolate (JSON in, call, verdict out);
-//   - the payment-scoring rule (payment-scoring.js) vs the same logic as native C++ (below),
-//     both bytes to bytes, with the outputs compared byte for byte;
+//   - the payment-scoring rule (examples/pipelines/payments/scoring.js: check + transform) vs
+//     the same logic as native C++ (below), bytes to bytes, the outputs compared byte for byte;
 //   - simple payments (simple-payment.js) per second on every core, one runtime per thread.
 // CPU time per record, medians of repeated batches. Prints one JSON object; bench/rules/run.mjs
 // runs it beside the same rule in Node and writes bench/results/rules.md.
 //
-//   hotpath_bench_rules RULE_DIR PAYMENTS.ndjson [--quick]
+//   hotpath_bench_rules RULE_DIR SCORING.js PAYMENTS.ndjson [--quick]
 #include <time.h>
 
 #include <algorithm>
@@ -61,14 +61,14 @@ std::string read_file(const std::string& path) {
   std::exit(1);
 }
 
-std::shared_ptr<const rules::Rule> load(rules::Runtime& rt, const std::string& dir,
-                                        const std::string& file) {
-  auto r = rules::Rule::load(file, read_file(dir + "/" + file), rt, {.timeout_ms = 1000});
+std::shared_ptr<const rules::Rule> load(rules::Runtime& rt, const std::string& path) {
+  const std::string file = path.substr(path.find_last_of('/') + 1);
+  auto r = rules::Rule::load(file, read_file(path), rt, {.timeout_ms = 1000});
   if (!r.ok()) fail(r.error().to_string());
   return *r;
 }
 
-// ---- payment scoring as a native step: the same logic as payment-scoring.js ----------------
+// ---- payment scoring as a native step: the same logic as scoring.js -------------------------
 double js_round2(double x) { return std::floor(x * 100 + 0.5) / 100; }  // Math.round(x*100)/100
 
 void write_number(double d, std::string& out) {  // shortest round trip, as JS prints these
@@ -97,9 +97,10 @@ bool native_scoring(json::Document& doc, std::string_view record, std::string& o
                 : ccy == "JPY" ? 0.0061
                 : ccy == "CHF" ? 1.04
                                : -1;
-  if (rate < 0) return false;
-  const double eur = js_round2(num(p, "amount") * rate);
+  // check(): the generated payments all pass; a rejection here would mean the data changed.
   const bool card = str(p, "method") == "card";
+  if (!(num(p, "amount") > 0) || rate < 0 || (card && str(p, "card_country").empty())) return false;
+  const double eur = js_round2(num(p, "amount") * rate);
   const double fee = js_round2(0.25 + eur * (card ? 0.029 : 0.008));
   std::string_view country = str(p, "country");
   const char* flags[4];
@@ -150,13 +151,15 @@ double per_record(const std::vector<std::string_view>& records, int reps, F&& f)
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 3) {
-    std::fprintf(stderr, "usage: hotpath_bench_rules RULE_DIR PAYMENTS.ndjson [--quick]\n");
+  if (argc < 4) {
+    std::fprintf(stderr,
+                 "usage: hotpath_bench_rules RULE_DIR SCORING.js PAYMENTS.ndjson [--quick]\n");
     return 2;
   }
   const std::string dir = argv[1];
-  const std::string payments_text = read_file(argv[2]);
-  const bool quick = argc > 3 && std::string(argv[3]) == "--quick";
+  const std::string scoring_file = argv[2];
+  const std::string payments_text = read_file(argv[3]);
+  const bool quick = argc > 4 && std::string(argv[4]) == "--quick";
   const int reps = quick ? 2 : 7;
   std::vector<std::string_view> payments;
   for (size_t at = 0; at < payments_text.size();) {
@@ -174,7 +177,7 @@ int main(int argc, char** argv) {
     double t0 = thread_cpu_ns();
     {
       rules::Runtime rt;
-      auto rule = load(rt, dir, "trivial.js");
+      auto rule = load(rt, dir + "/trivial.js");
       out.clear();
       if (!rt.run(*rule, payments[0], "bench", limits, out).ok()) fail("fresh call failed");
     }
@@ -182,9 +185,9 @@ int main(int argc, char** argv) {
   }
 
   rules::Runtime rt;
-  auto trivial = load(rt, dir, "trivial.js");
-  auto scoring = load(rt, dir, "payment-scoring.js");
-  auto simple = load(rt, dir, "simple-payment.js");
+  auto trivial = load(rt, dir + "/trivial.js");
+  auto scoring = load(rt, scoring_file);
+  auto simple = load(rt, dir + "/simple-payment.js");
   const std::string tiny = R"({"id":1})";
   std::vector<std::string_view> tiny_records(20000, tiny);
 
@@ -208,6 +211,7 @@ int main(int argc, char** argv) {
     native_out.clear();
     auto r = rt.run(*scoring, rec, "bench", limits, out);
     if (!r.ok()) fail(r.error().to_string());
+    if (!r->valid) fail("scoring.js rejected a generated payment: " + std::string(rec));
     if (!native_scoring(doc, rec, native_out)) fail("native scoring failed");
     identical += out == native_out;
   }

@@ -52,7 +52,7 @@ rules::Runtime& rules_runtime() {
   if (!thread_runtime) {
     rules::RuntimeOptions options;
     options.heap_limit_bytes = static_cast<size_t>(config.heap_limit_bytes);
-    if (config.log) {
+    if (config.log && config.log->enabled(LogLevel::info)) {  // else ctx.log costs nothing
       const Logger* log = config.log;
       options.log = [log](const rules::LogEntry& e) {
         log->log(LogLevel::info, "rule log",
