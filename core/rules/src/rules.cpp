@@ -589,6 +589,9 @@ Result<Outcome, Error> Runtime::run(const Rule& rule, std::string_view record,
     m.log_entries = 0;
     m.arm(limits.timeout_ms);
     err = m.call(rule, record, pipeline, outcome, out);
+    // Microtasks the call queued and left (a promise it did not return) run now, inside its
+    // deadline, not at the start of some later call.
+    if (!m.isolate->IsExecutionTerminating()) m.isolate->PerformMicrotaskCheckpoint();
     m.check_limits(limits, m.disarm(), err);
     if (m.log_entries > kMaxLogEntries && m.options.log) {
       const std::string note = std::to_string(m.log_entries - kMaxLogEntries) +

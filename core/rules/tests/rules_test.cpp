@@ -141,6 +141,20 @@ TEST_F(Fixture, UndefinedFunctionsAndPromises) {
   EXPECT_EQ(run(*rule, R"({"k":"reject"})"), "error: rules.js:8:35: RangeError: bad range");
 }
 
+TEST_F(Fixture, MicrotasksACallLeavesRunBeforeItReturns) {
+  auto rule = load(R"(
+    let seen = 0;
+    export function transform(r) {
+      const before = seen;
+      Promise.resolve().then(() => { seen++; });  // not returned
+      return before;
+    })");
+  ASSERT_TRUE(rule);
+  EXPECT_EQ(run(*rule, "{}"), "0");
+  EXPECT_EQ(run(*rule, "{}"), "1");
+  EXPECT_EQ(run(*rule, "{}"), "2");
+}
+
 TEST_F(Fixture, ThrownErrorsCarryFileLineAndMessage) {
   auto rule = load("export function transform(r) {\n  return r.missing.field;\n}\n");
   ASSERT_TRUE(rule);
