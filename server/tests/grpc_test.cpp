@@ -205,6 +205,37 @@ TEST(HotpathdGrpc, process_returns_the_transform_result_of_a_pipeline_with_one) 
   EXPECT_EQ(server.stop(), 0);
 }
 
+// The rules step (examples/pipelines/payments: schema + scoring.js in embedded V8) over gRPC.
+TEST(HotpathdGrpc, process_runs_a_pipelines_js_rules) {
+  Hotpathd server;
+  ASSERT_NE(server.stub(), nullptr);
+  {
+    grpc::ClientContext ctx;
+    ProcessResponse res;
+    const std::string payment =
+        R"({"id":"p1","merchant":"acme","amount":120.5,"currency":"USD","method":"card",)"
+        R"("country":"DE","card_country":"DE","attempts":1})";
+    grpc::Status st = server.stub()->Process(&ctx, make_request("payments", payment), &res);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    EXPECT_TRUE(res.valid());
+    EXPECT_EQ(res.output(),
+              R"({"id":"p1","merchant":"acme","eur":110.86,"fee":3.46,"net":107.4,"score":0,)"
+              R"("flags":[],"review":false})");
+  }
+  {
+    grpc::ClientContext ctx;
+    ProcessResponse res;
+    const std::string rejected =
+        R"({"id":"p2","merchant":"acme","amount":-3,"currency":"XYZ","method":"sepa","country":"FR"})";
+    grpc::Status st = server.stub()->Process(&ctx, make_request("payments", rejected), &res);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    EXPECT_FALSE(res.valid());
+    EXPECT_NE(res.output().find("\"error\":\"amount must be positive\""), std::string::npos);
+    EXPECT_NE(res.output().find("\"error\":\"unsupported currency XYZ\""), std::string::npos);
+  }
+  EXPECT_EQ(server.stop(), 0);
+}
+
 TEST(HotpathdGrpc, process_gives_the_cli_unit_for_an_invalid_record) {
   Hotpathd server;
   ASSERT_NE(server.stub(), nullptr);
