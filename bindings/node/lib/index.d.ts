@@ -186,6 +186,16 @@ export interface RulesOptions {
   pipeline?: string;
   /** Receives each ctx.log / console.* entry. Default: entries are dropped. */
   log?: (entry: RuleLogEntry) => void;
+  /**
+   * Run the rule in a worker_thread, with a time and a heap limit: a runaway rule fails its call
+   * (kind 'timeout' or 'heap') instead of freezing or killing this process. Only runAsync() then.
+   * Not a sandbox: the worker is a full Node environment. Default false.
+   */
+  worker?: boolean;
+  /** With worker: true, the wall time of one call (and of the top level at load). Default 100. */
+  timeoutMs?: number;
+  /** With worker: true, the worker's heap limit (maxOldGenerationSizeMb). Default 128. */
+  heapMb?: number;
 }
 
 export interface RuleLogEntry {
@@ -219,8 +229,11 @@ export interface RuleContext {
  */
 export interface RuleError extends Error {
   code: 'HOTPATH_RULE_ERROR';
-  /** load: at rules(); thrown: check/transform threw or rejected; result: a value that is not a verdict / not JSON. */
-  kind: 'load' | 'thrown' | 'result';
+  /**
+   * load: at rules(); thrown: check/transform threw or rejected (or, with worker: true, the worker
+   * exited); result: a value that is not a verdict / not JSON; timeout, heap: a limit of worker mode.
+   */
+  kind: 'load' | 'thrown' | 'result' | 'timeout' | 'heap';
   file: string;
   /** 1-based; 0 when unknown. */
   line: number;
@@ -237,17 +250,23 @@ export interface Rules {
    * Runs check then transform on one record: JSON text (string), JSON bytes (UTF-8), or any
    * other value, which is JSON.stringify'd first (the rule gets its own parsed copy).
    * Synchronous: throws an Error with code 'HOTPATH_RULE_ASYNC' when check or transform returns a
-   * promise (use runAsync). Throws a RuleError when the rule fails.
+   * promise (use runAsync), and code 'HOTPATH_RULE_WORKER_SYNC' in worker mode. Throws a
+   * RuleError when the rule fails.
    */
   run(input: unknown): RuleResult;
-  /** The same for every rule, async ones included (a promise must settle through microtasks alone). */
+  /**
+   * The same for every rule, async ones included (a promise must settle through microtasks alone).
+   * In worker mode calls run one at a time, in order.
+   */
   runAsync(input: unknown): Promise<RuleResult>;
+  /** Ends the worker (worker mode); later calls fail with code 'HOTPATH_RULE_CLOSED'. */
+  close(): Promise<void>;
 }
 
 /**
  * Loads a rule file (an ES module exporting check(record, ctx) and/or transform(record, ctx),
- * see core/rules/README.md) to run in this process: plain JavaScript, no sandbox and no limits
- * (run untrusted rules in hotpathd). Rejects with a RuleError of kind 'load'.
+ * see core/rules/README.md) to run in this process: plain JavaScript, no sandbox, and no limits
+ * unless `worker: true` (run untrusted rules in hotpathd). Rejects with a RuleError of kind 'load'.
  */
 export declare function rules(source: string | Uint8Array, options?: RulesOptions): Promise<Rules>;
 

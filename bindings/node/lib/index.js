@@ -382,11 +382,42 @@ function fileChecksum(file, algorithm = 'sha256') {
 // ---------------------------------------------------------------------------------------------
 // JavaScript rule files
 // ---------------------------------------------------------------------------------------------
-// rules(source, {filename, pipeline, log}) -> Promise<Rules>: a rule file as hotpathd runs it
-// (core/rules/README.md), here as plain JavaScript in this process. The implementation is
-// lib/rules.mjs, the same file @hotpath/wasm ships.
+const RULE_LIMITS = { timeoutMs: 100, heapMb: 128 }; // hotpathd's defaults
+
+// {timeoutMs, heapMb} with worker: true; undefined without (a bad options argument is left to
+// rules.mjs to report).
+function ruleLimits(options) {
+  if (options === null || typeof options !== 'object') return undefined;
+  const { worker } = options;
+  if (worker !== undefined && typeof worker !== 'boolean') throw invalidArgType('options.worker', 'of type boolean', worker);
+  const limits = {};
+  for (const [name, fallback] of Object.entries(RULE_LIMITS)) {
+    const v = options[name];
+    if (v === undefined) {
+      limits[name] = fallback;
+      continue;
+    }
+    if (!worker) throw invalidArgValue(`options.${name}`, v, 'applies only with options.worker: true');
+    if (typeof v !== 'number') throw invalidArgType(`options.${name}`, 'of type number', v);
+    if (!Number.isInteger(v) || v < 1 || v > 0x7fffffff) throw outOfRange(`options.${name}`, 'an integer >= 1 and <= 2147483647', v);
+    limits[name] = v;
+  }
+  return worker ? limits : undefined;
+}
+
+// rules(source, {filename, pipeline, log, worker, timeoutMs, heapMb}) -> Promise<Rules>: a rule
+// file as hotpathd runs it (core/rules/README.md), here as plain JavaScript: in this thread
+// (lib/rules.mjs, the same file @hotpath/wasm ships) or, with worker: true, in a worker_thread
+// with a time and a heap limit (lib/rules-worker.mjs).
 function rules(source, options) {
-  return import('./rules.mjs').then((m) => m.rules(source, options));
+  let limits;
+  try {
+    limits = ruleLimits(options);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  if (limits === undefined) return import('./rules.mjs').then((m) => m.rules(source, options));
+  return import('./rules-worker.mjs').then((m) => m.rules(source, options, limits));
 }
 
 module.exports = {

@@ -1,14 +1,16 @@
 // JavaScript rule files (core/rules/README.md) run in this process: the `rules()` of both the
 // `hotpath` package and `@hotpath/wasm`. This one file is host-neutral (Node, browsers, Web
-// Workers) and is shipped byte for byte in both packages (bindings/node/lib/rules.mjs is the
-// original; bindings/wasm/lib/rules.mjs is a copy, and a test keeps them equal).
+// Workers) and is shipped in both packages (this is the source; the wasm build copies it to
+// bindings/wasm/dist/rules.mjs).
 //
-// The rule is ordinary JavaScript in the caller's realm: no sandbox, no time or memory limit.
+// The rule is ordinary JavaScript in the caller's realm: no sandbox, no time or memory limit (the
+// hotpath package's {worker: true}, lib/rules-worker.mjs, runs this file in a worker with both).
 // What a well-behaved rule can observe is what hotpathd's embedded V8 gives it: the record
 // JSON.parse'd from its text, a frozen ctx {pipeline, log}, console.* = ctx.log, the same verdicts,
 // JSON.stringify'd output and the same error messages ("rules.js:2:20: TypeError: ...").
 const ERROR_CODE = 'HOTPATH_RULE_ERROR';
 const ASYNC_CODE = 'HOTPATH_RULE_ASYNC';
+const CLOSED_CODE = 'HOTPATH_RULE_CLOSED';
 const MAX_LOG_BYTES = 8192;
 const NO_MODULES = 'rules run without modules (only what the engine passes in)';
 const HOOKS = Symbol.for('hotpath.rules.hooks');
@@ -20,7 +22,7 @@ let loads = 0;
 
 // The error of a rule: its message is hotpathd's Error::to_string() ("FILE:LINE:COLUMN: message",
 // or "FILE: message" without a position).
-class RuleError extends Error {
+export class RuleError extends Error {
   constructor(kind, file, line, column, message, cause) {
     super(line ? `${file}:${line}${column ? `:${column}` : ''}: ${message}` : `${file}: ${message}`,
       cause === undefined ? undefined : { cause });
@@ -36,6 +38,13 @@ class RuleError extends Error {
 function argumentError(message) {
   const err = new TypeError(message);
   err.code = 'ERR_INVALID_ARG_TYPE';
+  return err;
+}
+
+// The error of a call after close().
+export function closedError(file) {
+  const err = new Error(`${file}: the rule is closed`);
+  err.code = CLOSED_CODE;
   return err;
 }
 
@@ -502,7 +511,7 @@ async function importRule(source, file, sourceName, log, withConsole) {
   }
 }
 
-function checkOptions(options) {
+export function checkOptions(options) {
   if (options === undefined || options === null) return {};
   if (typeof options !== 'object') throw argumentError(`The "options" argument must be of type object. Received ${typeName(options)}`);
   const { filename, pipeline, log } = options;
@@ -518,14 +527,37 @@ function checkOptions(options) {
   return options;
 }
 
+// The rule file's text: a string as it is, bytes as UTF-8.
+export function sourceText(source) {
+  if (typeof source === 'string') return source;
+  if (!ArrayBuffer.isView(source)) throw argumentError('The "source" argument must be of type string or an instance of Uint8Array');
+  return decoder.decode(source);
+}
+
+// The record's JSON text: a string as it is, bytes as UTF-8, any other value JSON.stringify'd.
+export function recordText(input) {
+  if (typeof input === 'string') return input;
+  if (ArrayBuffer.isView(input)) return decoder.decode(input);
+  if (input instanceof ArrayBuffer || (typeof SharedArrayBuffer === 'function' && input instanceof SharedArrayBuffer)) {
+    return decoder.decode(new Uint8Array(input));
+  }
+  let text;
+  try {
+    text = JSON.stringify(input);
+  } catch (cause) {
+    const err = argumentError(`The "input" argument must be JSON text, JSON bytes or a JSON-serializable value (${cause.message})`);
+    err.cause = cause;
+    throw err;
+  }
+  if (text === undefined) throw argumentError('The "input" argument must be JSON text, JSON bytes or a JSON-serializable value');
+  return text;
+}
+
 // rules(source, {filename, pipeline, log}) -> Promise<Rules>. Rejects with a RuleError of kind
 // 'load' when the file does not compile, imports something, throws at top level or does not
 // export check and/or transform as functions.
 export async function rules(source, options) {
-  if (typeof source !== 'string') {
-    if (!ArrayBuffer.isView(source)) throw argumentError('The "source" argument must be of type string or an instance of Uint8Array');
-    source = decoder.decode(source);
-  }
+  source = sourceText(source);
   const o = checkOptions(options);
   const file = o.filename ?? 'rules.js';
   const pipeline = o.pipeline ?? '';
@@ -591,6 +623,7 @@ class Rules {
   #ctx;
   #sourceName;
   #source;
+  #closed = false;
 
   constructor(file, sourceName, source, exported, ctx) {
     this.#source = source;
@@ -607,21 +640,8 @@ class Rules {
 
   // The record's JSON text and the parsed record (a fresh one per call).
   #input(input) {
-    let text;
-    if (typeof input === 'string') text = input;
-    else if (ArrayBuffer.isView(input)) text = decoder.decode(input);
-    else if (input instanceof ArrayBuffer || (typeof SharedArrayBuffer === 'function' && input instanceof SharedArrayBuffer)) {
-      text = decoder.decode(new Uint8Array(input));
-    } else {
-      try {
-        text = JSON.stringify(input);
-      } catch (cause) {
-        const err = argumentError(`The "input" argument must be JSON text, JSON bytes or a JSON-serializable value (${cause.message})`);
-        err.cause = cause;
-        throw err;
-      }
-      if (text === undefined) throw argumentError('The "input" argument must be JSON text, JSON bytes or a JSON-serializable value');
-    }
+    if (this.#closed) throw closedError(this.filename);
+    const text = recordText(input);
     try {
       return [text, JSON.parse(text)];
     } catch (err) {
@@ -715,5 +735,12 @@ class Rules {
     }
     if (!this.#transform) return { valid: true, output: text };
     return this.#output(await this.#settle(this.#call(this.#transform, record), 'transform'));
+  }
+
+  // Nothing to release in this thread: later calls fail with code 'HOTPATH_RULE_CLOSED', as with
+  // a rule loaded with {worker: true} (whose worker close() ends).
+  close() {
+    this.#closed = true;
+    return Promise.resolve();
   }
 }

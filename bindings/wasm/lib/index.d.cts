@@ -244,6 +244,8 @@ export interface Rules {
   run(input: unknown): RuleResult;
   /** The same for every rule, async ones included (a promise must settle through microtasks alone). */
   runAsync(input: unknown): Promise<RuleResult>;
+  /** Later calls fail with code 'HOTPATH_RULE_CLOSED' (nothing else to release here). */
+  close(): Promise<void>;
 }
 
 /**

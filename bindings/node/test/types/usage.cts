@@ -57,11 +57,16 @@ async function useRules(): Promise<void> {
     r.run('{}');
   } catch (err) {
     const e = err as hotpath.RuleError;
-    const where: [string, number, number, 'load' | 'thrown' | 'result'] = [e.file, e.line, e.column, e.kind];
+    const where: [string, number, number, 'load' | 'thrown' | 'result' | 'timeout' | 'heap'] = [e.file, e.line, e.column, e.kind];
     void where;
   }
   // @ts-expect-error: the log sink takes one entry
   void hotpath.rules('', { log: 'console' });
+  const limited: hotpath.Rules = await hotpath.rules('export function check() {}', { worker: true, timeoutMs: 50, heapMb: 64 });
+  const closed: Promise<void> = limited.close();
+  // @ts-expect-error: worker is a boolean
+  void hotpath.rules('', { worker: 'yes' });
+  void closed;
   void [flags, name, later];
 }
 void useRules;

@@ -15,6 +15,9 @@ v.check('[]', { output: 'verbose' });
 const rule = await rules(Buffer.from('export const transform = (r) => r;'), { pipeline: 'p' });
 const ruled: RuleResult = rule.run('{}');
 const ruledLater: RuleResult = await rule.runAsync(new Uint8Array(2));
+const inWorker = await rules('export const check = () => true;', { worker: true, timeoutMs: 100 });
+await inWorker.runAsync('{}');
+await inWorker.close();
 const outputText: string | undefined = ruled.valid ? ruled.output : ruled.reasons[0];
 // @ts-expect-error: there is no output on a rejected record
 if (!ruledLater.valid) void ruledLater.output;
