@@ -70,7 +70,7 @@ conformance: build
 	$(BUILD)/bin/hotpath-jsonata-conformance $(JSONATA_SUITE)
 
 run: build
-	@echo "hotpathd: e.g. curl -s -H 'content-type: application/x-ndjson' --data-binary @examples/orders/orders.ndjson localhost:8080/v1/pipelines/orders  ; the playground page is at http://127.0.0.1:8080/  (Ctrl-C drains and stops it)"
+	@echo "hotpathd: e.g. curl -s -H 'content-type: application/x-ndjson' --data-binary @examples/orders/orders.ndjson localhost:8080/v1/pipelines/orders  (or @examples/payments/payments.ndjson .../payments: JS rules); the playground page is at http://127.0.0.1:8080/  (Ctrl-C drains and stops it)"
 	$(BUILD)/bin/hotpathd --pipelines examples/pipelines --listen 127.0.0.1:8080 \
 	  --playground web/playground --wasm-package bindings/wasm
 
