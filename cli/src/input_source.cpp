@@ -73,6 +73,12 @@ Result<size_t, IoError> InputSource::read_some(char* dst, size_t size) {
   }
 }
 
+Result<std::string, IoError> InputSource::read_file(const std::string& path, uint64_t max_bytes) {
+  auto input = open(path);
+  if (!input.ok()) return Failure(input.error());
+  return input->read_all(max_bytes);
+}
+
 Result<std::string, IoError> InputSource::read_all(uint64_t max_bytes) {
   std::string data;
   struct stat st {};

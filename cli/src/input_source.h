@@ -20,6 +20,8 @@ struct IoError {
 class InputSource {
  public:
   static Result<InputSource, IoError> open(const std::string& path);
+  // open() + read_all(): the whole of a file (or of standard input for "-").
+  static Result<std::string, IoError> read_file(const std::string& path, uint64_t max_bytes);
   InputSource(InputSource&& other) noexcept;
   InputSource& operator=(InputSource&&) = delete;
   InputSource(const InputSource&) = delete;

@@ -241,12 +241,7 @@ int run_transform(const std::vector<std::string_view>& args) {
   if (opts.show_help) return write_all(STDOUT_FILENO, kHelp) ? kExitValid : kExitError;
 
   if (!opts.expr_file.empty()) {
-    auto file = InputSource::open(opts.expr_file);
-    if (!file.ok()) {
-      print_error("cannot read expression: " + file.error().message);
-      return kExitError;
-    }
-    auto text = file->read_all(opts.max_document_bytes);
+    auto text = InputSource::read_file(opts.expr_file, opts.max_document_bytes);
     if (!text.ok()) {
       print_error("cannot read expression: " + text.error().message);
       return kExitError;
@@ -264,12 +259,7 @@ int run_transform(const std::vector<std::string_view>& args) {
   jsonata::Bindings bindings;
   const jsonata::Bindings* bindings_ptr = nullptr;
   if (!opts.bindings_file.empty()) {
-    auto file = InputSource::open(opts.bindings_file);
-    if (!file.ok()) {
-      print_error("cannot read bindings: " + file.error().message);
-      return kExitError;
-    }
-    auto text = file->read_all(opts.max_document_bytes);
+    auto text = InputSource::read_file(opts.bindings_file, opts.max_document_bytes);
     if (!text.ok()) {
       print_error("cannot read bindings: " + text.error().message);
       return kExitError;

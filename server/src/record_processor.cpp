@@ -28,12 +28,14 @@ RecordProcessor& RecordProcessor::for_this_thread(uint64_t max_document_bytes) {
   return *processor;
 }
 
-void RecordProcessor::append_rejected(std::string_view message, std::string& out) const {
+void RecordProcessor::append_rejected(std::vector<std::string> messages, std::string& out) const {
   schema::Output result;
   result.valid = false;
-  schema::OutputError e;
-  e.message = std::string(message);
-  result.errors.push_back(std::move(e));
+  for (std::string& message : messages) {
+    schema::OutputError e;
+    e.message = std::move(message);
+    result.errors.push_back(std::move(e));
+  }
   result.write_json(out);
   out += '\n';
 }
@@ -44,7 +46,7 @@ bool RecordProcessor::process_record(const Pipeline& p, Step step, bool ndjson,
   if (!parsed.ok()) {
     const json::ParseError& e = parsed.error();
     uint64_t at = line + (e.line > 0 ? e.line - 1 : 0);
-    append_rejected(cli::invalid_json_message(at, e.column, e.message), out);
+    append_rejected({cli::invalid_json_message(at, e.column, e.message)}, out);
     return false;
   }
   const json::Value& root = **parsed;
@@ -59,67 +61,57 @@ bool RecordProcessor::process_record(const Pipeline& p, Step step, bool ndjson,
     out += kValidUnit;
     return true;
   }
-  // The record after the transform step: its JSON text (`current`), or undefined.
-  std::string_view current;
-  bool record_itself = true;
+  const size_t mark = out.size();
+  if (ndjson) out += "{\"valid\":true,\"output\":";
+  // The transform writes straight into `out`, unless the rules step reads its output first.
+  std::string_view rules_input = text;
   if (p.transform) {
-    transformed_.clear();
-    auto r = p.transform->evaluate(&root, transformed_, nullptr, p.transform_limits);
+    std::string& dest = p.rules ? transformed_ : out;
+    if (p.rules) transformed_.clear();
+    auto r = p.transform->evaluate(&root, dest, nullptr, p.transform_limits);
     if (!r.ok()) {
-      append_rejected("transform failed: " + r.error().to_string(), out);
+      out.resize(mark);
+      append_rejected({"transform failed: " + r.error().to_string()}, out);
       return false;
     }
-    if (!*r) return append_output(std::nullopt, ndjson, out);  // undefined: rules do not run
-    current = transformed_;
-    record_itself = false;
+    if (!*r) return append_undefined(mark, ndjson, out);  // the rules step does not run
+    rules_input = transformed_;
   }
   if (p.rules) {
-    ruled_.clear();
-    auto r = rules_runtime().run(*p.rules, record_itself ? text : current, p.name, p.rules_limits,
-                                 ruled_);
+    // A rule's output is appended to `out`; a failure leaves `out` as it was.
+    auto r = rules_runtime().run(*p.rules, rules_input, p.name, p.rules_limits, out);
     count_rules_result(r);
-    if (!r.ok()) {
-      append_rejected("rules failed: " + r.error().to_string(), out);
+    if (!r.ok() || !r->valid) {
+      out.resize(mark);
+      if (!r.ok())
+        append_rejected({"rules failed: " + r.error().to_string()}, out);
+      else
+        append_rejected(std::move(r->reasons), out);
       return false;
     }
-    if (!r->valid) {
-      schema::Output result;
-      result.valid = false;
-      for (std::string& reason : r->reasons) {
-        schema::OutputError e;
-        e.message = std::move(reason);
-        result.errors.push_back(std::move(e));
-      }
-      result.write_json(out);
-      out += '\n';
-      return false;
+    switch (r->output) {
+      case rules::Outcome::Output::undefined:
+        return append_undefined(mark, ndjson, out);
+      case rules::Outcome::Output::value:
+        break;
+      case rules::Outcome::Output::unchanged:
+        if (p.transform)
+          out += transformed_;
+        else
+          json::write(root, out);
+        break;
     }
-    if (r->output == rules::Outcome::Output::undefined)
-      return append_output(std::nullopt, ndjson, out);
-    if (r->output == rules::Outcome::Output::value) {
-      current = ruled_;
-      record_itself = false;
-    }
+  } else if (!p.transform) {
+    json::write(root, out);  // re-serialized, as without any step
   }
-  if (record_itself) {  // re-serialized, as without any step
-    transformed_.clear();
-    json::write(root, transformed_);
-    current = transformed_;
-  }
-  return append_output(current, ndjson, out);
+  out += ndjson ? "}\n" : "\n";
+  return true;
 }
 
-// A valid record's line: the output value, or nothing for undefined ({"valid":true} in NDJSON,
-// an empty body alone).
-bool RecordProcessor::append_output(std::optional<std::string_view> value, bool ndjson,
-                                    std::string& out) const {
-  if (!value) {
-    if (ndjson) out += kValidUnit;
-    return true;
-  }
-  if (ndjson) out += "{\"valid\":true,\"output\":";
-  out += *value;
-  out += ndjson ? "}\n" : "\n";
+// An undefined result: no output value ({"valid":true} in NDJSON, an empty body alone).
+bool RecordProcessor::append_undefined(size_t mark, bool ndjson, std::string& out) const {
+  out.resize(mark);
+  if (ndjson) out += kValidUnit;
   return true;
 }
 
@@ -143,7 +135,7 @@ ProcessResult RecordProcessor::process_ndjson(const Pipeline& p, Step step, std:
     body.remove_prefix(nl == std::string_view::npos ? body.size() : nl + 1);
     bool valid = false;
     if (is_blank(record)) {
-      append_rejected(cli::invalid_json_message(line, 1, "empty line"), out);
+      append_rejected({cli::invalid_json_message(line, 1, "empty line")}, out);
     } else {
       valid = process_record(p, step, true, record, line, out);
     }

@@ -18,9 +18,9 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "hotpath/json.h"
 #include "pipeline_registry.h"
@@ -52,12 +52,12 @@ class RecordProcessor {
  private:
   bool process_record(const Pipeline& p, Step step, bool ndjson, std::string_view text,
                       uint64_t line, std::string& out);
-  void append_rejected(std::string_view message, std::string& out) const;
-  bool append_output(std::optional<std::string_view> value, bool ndjson, std::string& out) const;
+  // The invalid unit with one error per message.
+  void append_rejected(std::vector<std::string> messages, std::string& out) const;
+  bool append_undefined(size_t mark, bool ndjson, std::string& out) const;
 
   json::Document document_;
-  std::string transformed_;  // the transform step's output (reused)
-  std::string ruled_;        // the rules step's output (reused)
+  std::string transformed_;  // the transform step's output when the rules step reads it (reused)
   json::ParseOptions parse_options_;
 };
 

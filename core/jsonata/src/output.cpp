@@ -61,6 +61,22 @@ struct Writer {
     out += '\n';
     out.append(size_t(level * indent), ' ');
   }
+  // One "key":value of the object being written (after its '{'); members JSON cannot hold
+  // (undefined, and functions outside string mode) are left out.
+  void member(std::string_view key, const Value& value, bool& first, int level) {
+    if (value.undef_() || (value.is_func() && !string_mode)) return;
+    if (!first) out += ',';
+    first = false;
+    if (indent) newline(level + 1);
+    json::write_string(key, out);
+    out += ':';
+    if (indent) out += ' ';
+    write(value, level + 1);
+  }
+  void close_object(bool first, int level) {
+    if (indent && !first) newline(level);
+    out += '}';
+  }
   // returns false when the value is not written (undefined/function at a member position)
   bool write(const Value& v, int level) {
     if (ev.failed) return true;
@@ -129,17 +145,9 @@ struct Writer {
           const json::Value& j = *v.u.j;
           out += '{';
           bool first = true;
-          for (const json::Member* m = j.begin_members(); m != j.end_members(); ++m) {
-            if (!first) out += ',';
-            first = false;
-            if (indent) newline(level + 1);
-            json::write_string(m->key, out);
-            out += ':';
-            if (indent) out += ' ';
-            write(Value::from_json(m->value), level + 1);
-          }
-          if (indent && !first) newline(level);
-          out += '}';
+          for (const json::Member* m = j.begin_members(); m != j.end_members(); ++m)
+            member(m->key, Value::from_json(m->value), first, level);
+          close_object(first, level);
           return true;
         }
         [[fallthrough]];
@@ -151,18 +159,8 @@ struct Writer {
           if (plain) {  // constructed objects have no duplicate keys: write in order
             out += '{';
             bool first = true;
-            for (const auto& p : v.u.o->m) {
-              if (p.second.undef_() || (p.second.is_func() && !string_mode)) continue;
-              if (!first) out += ',';
-              first = false;
-              if (indent) newline(level + 1);
-              json::write_string(p.first, out);
-              out += ':';
-              if (indent) out += ' ';
-              write(p.second, level + 1);
-            }
-            if (indent && !first) newline(level);
-            out += '}';
+            for (const auto& p : v.u.o->m) member(p.first, p.second, first, level);
+            close_object(first, level);
             return true;
           }
         }
@@ -170,18 +168,8 @@ struct Writer {
         ev.entries(v, es);
         out += '{';
         bool first = true;
-        for (auto& p : es) {
-          if (p.second.undef_() || (p.second.is_func() && !string_mode)) continue;
-          if (!first) out += ',';
-          first = false;
-          if (indent) newline(level + 1);
-          json::write_string(p.first, out);
-          out += ':';
-          if (indent) out += ' ';
-          write(p.second, level + 1);
-        }
-        if (indent && !first) newline(level);
-        out += '}';
+        for (auto& p : es) member(p.first, p.second, first, level);
+        close_object(first, level);
         return true;
       }
     }

@@ -465,11 +465,10 @@ struct Runtime::Impl final : detail::WatchTarget {
     return false;
   }
 
+  // The work of one record; runs inside bounded().
   std::optional<Error> call(const Rule& rule, std::string_view record, std::string_view pipeline,
                             Outcome& outcome, std::string& out) {
-    v8::HandleScope hs(isolate);
     v8::Local<v8::Context> ctx = context.Get(isolate);
-    v8::Context::Scope cscope(ctx);
     std::optional<Error> err;
     Compiled* c = compiled_for(rule, err, nullptr);
     if (!c) return err;
@@ -545,6 +544,40 @@ struct Runtime::Impl final : detail::WatchTarget {
                  v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
   }
 
+  // One bounded call of `rule`: `body` runs inside the isolate, a handle scope and the context,
+  // with the deadline armed; then the microtasks it left queued run (inside the deadline, not at
+  // the start of some later call), a fired limit becomes the error (whatever came back), dropped
+  // log entries are counted in one entry, and a poisoned isolate is disposed.
+  template <typename Body>
+  std::optional<Error> bounded(const Rule& rule, std::string_view pipeline, const Limits& limits,
+                               Body&& body) {
+    if (!isolate) create();
+    std::optional<Error> err;
+    {
+      std::optional<v8::Isolate::Scope> iscope;
+      if (v8::Isolate::GetCurrent() != isolate) iscope.emplace(isolate);
+      v8::HandleScope hs(isolate);
+      v8::Context::Scope cscope(context.Get(isolate));
+      current_rule = &rule;
+      current_pipeline = pipeline;
+      stage = "";
+      log_entries = 0;
+      arm(limits.timeout_ms);
+      err = body();
+      if (!isolate->IsExecutionTerminating()) isolate->PerformMicrotaskCheckpoint();
+      check_limits(limits, disarm(), err);
+      if (log_entries > kMaxLogEntries && options.log) {
+        const std::string note = std::to_string(log_entries - kMaxLogEntries) +
+                                 " more ctx.log entries dropped (at most " +
+                                 std::to_string(kMaxLogEntries) + " per record)";
+        options.log(LogEntry{rule.file(), pipeline, note});
+      }
+      current_rule = nullptr;
+    }
+    if (poisoned) dispose();
+    return err;
+  }
+
   // Turns a fired watchdog or heap callback into the call's error (whatever came back) and
   // marks the isolate for disposal.
   void check_limits(const Limits& limits, bool fired, std::optional<Error>& err) {
@@ -574,34 +607,11 @@ Runtime::~Runtime() = default;
 Result<Outcome, Error> Runtime::run(const Rule& rule, std::string_view record,
                                     std::string_view pipeline, const Limits& limits,
                                     std::string& out) {
-  Impl& m = *impl_;
-  if (!m.isolate) m.create();
   ++stats_.calls;
   Outcome outcome;
-  std::optional<Error> err;
   const size_t mark = out.size();
-  {
-    std::optional<v8::Isolate::Scope> iscope;
-    if (v8::Isolate::GetCurrent() != m.isolate) iscope.emplace(m.isolate);
-    m.current_rule = &rule;
-    m.current_pipeline = pipeline;
-    m.stage = "";
-    m.log_entries = 0;
-    m.arm(limits.timeout_ms);
-    err = m.call(rule, record, pipeline, outcome, out);
-    // Microtasks the call queued and left (a promise it did not return) run now, inside its
-    // deadline, not at the start of some later call.
-    if (!m.isolate->IsExecutionTerminating()) m.isolate->PerformMicrotaskCheckpoint();
-    m.check_limits(limits, m.disarm(), err);
-    if (m.log_entries > kMaxLogEntries && m.options.log) {
-      const std::string note = std::to_string(m.log_entries - kMaxLogEntries) +
-                               " more ctx.log entries dropped (at most " +
-                               std::to_string(kMaxLogEntries) + " per record)";
-      m.options.log(LogEntry{rule.file(), pipeline, note});
-    }
-    m.current_rule = nullptr;
-  }
-  if (m.poisoned) m.dispose();
+  std::optional<Error> err = impl_->bounded(
+      rule, pipeline, limits, [&] { return impl_->call(rule, record, pipeline, outcome, out); });
   if (err) {
     out.resize(mark);
     return Failure(std::move(*err));
@@ -610,21 +620,11 @@ Result<Outcome, Error> Runtime::run(const Rule& rule, std::string_view record,
 }
 
 Result<bool, Error> Runtime::prepare(const Rule& rule, const Limits& limits) {
-  Impl& m = *impl_;
-  if (!m.isolate) m.create();
-  std::optional<Error> err;
-  {
-    std::optional<v8::Isolate::Scope> iscope;
-    if (v8::Isolate::GetCurrent() != m.isolate) iscope.emplace(m.isolate);
-    v8::HandleScope hs(m.isolate);
-    v8::Context::Scope cscope(m.context.Get(m.isolate));
-    m.current_rule = &rule;
-    m.arm(limits.timeout_ms);
-    m.compiled_for(rule, err, nullptr);
-    m.check_limits(limits, m.disarm(), err);
-    m.current_rule = nullptr;
-  }
-  if (m.poisoned) m.dispose();
+  std::optional<Error> err = impl_->bounded(rule, "", limits, [&] {
+    std::optional<Error> e;
+    impl_->compiled_for(rule, e, nullptr);
+    return e;
+  });
   if (err) return Failure(std::move(*err));
   return true;
 }
@@ -636,25 +636,14 @@ Result<std::shared_ptr<const Rule>, Error> Rule::load(std::string file, std::str
   rule->source_ = std::move(source);
   rule->id_ = next_rule_id.fetch_add(1);
   Runtime::Impl& m = *checker.impl_;
-  if (!m.isolate) m.create();
-  std::optional<Error> err;
-  {
-    std::optional<v8::Isolate::Scope> iscope;
-    if (v8::Isolate::GetCurrent() != m.isolate) iscope.emplace(m.isolate);
-    v8::HandleScope hs(m.isolate);
-    v8::Local<v8::Context> ctx = m.context.Get(m.isolate);
-    v8::Context::Scope cscope(ctx);
-    m.current_rule = rule.get();
-    m.arm(limits.timeout_ms);
-    Runtime::Impl::Compiled* c = m.compiled_for(*rule, err, &rule->code_cache_);
-    if (c) {
+  std::optional<Error> err = m.bounded(*rule, "", limits, [&] {
+    std::optional<Error> e;
+    if (Runtime::Impl::Compiled* c = m.compiled_for(*rule, e, &rule->code_cache_)) {
       rule->has_check_ = !c->check.IsEmpty();
       rule->has_transform_ = !c->transform.IsEmpty();
     }
-    m.check_limits(limits, m.disarm(), err);
-    m.current_rule = nullptr;
-  }
-  if (m.poisoned) m.dispose();
+    return e;
+  });
   if (err) {
     err->kind = Error::Kind::load;
     return Failure(std::move(*err));
