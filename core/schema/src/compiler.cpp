@@ -152,6 +152,14 @@ class ProgramBuilder {
           prog_.uses_dynamic_scope = true;
       }
       fold_required(node);
+      for (const Keyword& k : node.keywords) {
+        if (k.op == Op::type) {
+          node.type_mask = k.type_mask;
+          node.strict_integer = k.flag;
+        } else if (k.op != Op::required || !k.flag) {
+          node.flag_keywords.push_back(&k);
+        }
+      }
     }
     return check_cycles();
   }

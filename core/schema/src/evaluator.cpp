@@ -177,6 +177,19 @@ bool type_matches(uint8_t mask, const json::Value& v, bool strict_integer) {
   return false;
 }
 
+// Flag mode's `type` check, hoisted into the Node: one table lookup and bit test; only a
+// float64-held number against "integer" (without "number") looks further.
+constexpr uint8_t kTypeBitOf[] = {kNull, kBoolean, kNumber, kString, kArray, kObject};
+static_assert(static_cast<int>(json::Type::null) == 0 && static_cast<int>(json::Type::object) == 5);
+
+[[gnu::always_inline]] inline bool node_type_ok(const Node* n, const json::Value& v) {
+  const uint8_t bit = kTypeBitOf[static_cast<uint8_t>(v.type())];
+  if (n->type_mask & bit) [[likely]]
+    return true;
+  return bit == kNumber && (n->type_mask & kInteger) &&
+         type_matches(kInteger, v, n->strict_integer);
+}
+
 // Returns (i, j) with i < j of the first pair of equal items, or false.
 bool find_duplicate(const json::Value& arr, uint32_t* out_i, uint32_t* out_j) {
   const uint32_t n = arr.size();
@@ -533,9 +546,35 @@ HP_NOINLINE bool op_dependent_required(const Keyword& k, const json::Value& inst
   return ok;
 }
 
+// Flag mode, `properties` naming one or two members and nothing else (the shape of an
+// `if: {properties: {kind: {const: ...}}}`), on an object with more members than that: looking
+// each name up costs one length compare per member, where the member-driven loop below would
+// hash every key. Every member with the name is checked (duplicate keys are kept as written).
+HP_NOINLINE bool properties_by_name(const Keyword& k, const json::Value& inst, Ctx& c,
+                                    Annotations* ann) {
+  const json::Member* first = inst.begin_members();
+  const json::Member* last = inst.end_members();
+  uint64_t seen = 0;
+  for (size_t j = 0; j < k.names.size(); ++j) {
+    const std::string_view name = k.names[j];
+    for (const json::Member* m = first; m != last; ++m) {
+      if (m->key.size() != name.size() || std::memcmp(m->key.data(), name.data(), name.size()))
+        continue;
+      seen |= uint64_t(1) << j;
+      if (!eval_child(k.children[j], m->value, c, nullptr, {})) return false;
+      if (ann) ann->mark_prop(static_cast<uint32_t>(m - first), inst.size());
+    }
+  }
+  return (seen & k.required_mask) == k.required_mask;
+}
+
 HP_NOINLINE bool op_properties(const Keyword& k, const json::Value& inst, Ctx& c,
                                Annotations* ann) {
   if (!inst.is_object()) return true;
+  if (!c.basic && k.names.size() <= 2 && inst.size() > 2 * k.names.size() && !k.additional &&
+      k.patterns.empty()) {
+    return properties_by_name(k, inst, c, ann);
+  }
   bool ok = true;
   const uint32_t count = inst.size();
   uint32_t mi = 0;
@@ -970,8 +1009,9 @@ inline bool check_assertion(const Keyword& k, const json::Value& inst, const Ctx
 
 // Flag mode over a node of leaf assertions: no recursion, so no depth, scope or annotations.
 bool check_leaf(const Node* n, const json::Value& inst, const Ctx& c) {
-  for (const Keyword& k : n->keywords) {
-    if (!check_assertion(k, inst, c)) return false;
+  if (!node_type_ok(n, inst)) return false;
+  for (const Keyword* k : n->flag_keywords) {
+    if (!check_assertion(*k, inst, c)) return false;
   }
   return true;
 }
@@ -1065,6 +1105,10 @@ bool eval(const Node* n, const json::Value& inst, Ctx& c, Annotations* ann) {
   bool valid = true;
   if (n->tracks_annotations) [[unlikely]] {
     valid = eval_tracking(n, inst, c, ann);
+  } else if (!c.basic) [[likely]] {
+    valid = node_type_ok(n, inst);
+    for (size_t i = 0, count = n->flag_keywords.size(); valid && i < count; ++i)
+      valid = eval_keyword(*n->flag_keywords[i], inst, c, ann);
   } else {
     for (const Keyword& k : n->keywords) {
       if (!eval_keyword(k, inst, c, ann)) {

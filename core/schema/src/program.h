@@ -180,10 +180,16 @@ struct Node {
   bool is_bool = false;  // boolean schema
   bool bool_value = true;
   bool tracks_annotations = false;  // has unevaluatedProperties/unevaluatedItems
-  bool leaf = false;         // only leaf assertions: flag mode checks it inline, without eval()
-  uint32_t resource = 0;     // index into Program::resources
-  std::string abs_location;  // canonical URI of this subschema: "base#/pointer"
+  bool leaf = false;      // only leaf assertions: flag mode checks it inline, without eval()
+  uint32_t resource = 0;  // index into Program::resources
+  // Flag mode checks `type` on entry (one bit test), then runs `flag_keywords`: the keywords
+  // without `type` and without a `required` folded into `properties`. Basic mode runs
+  // `keywords`, in schema order, so its errors come in that order.
+  uint8_t type_mask = 0x7F;     // TypeBits allowed; all by default
+  bool strict_integer = false;  // draft-04 "integer": written without fraction or exponent
+  std::string abs_location;     // canonical URI of this subschema: "base#/pointer"
   std::vector<Keyword> keywords;
+  std::vector<const Keyword*> flag_keywords;  // into `keywords`, fixed once compiled
 };
 
 struct ResourceInfo {
