@@ -529,22 +529,35 @@ bool short_decimal(std::string_view t, uint64_t& digits, int64_t& exp, bool& neg
 }  // namespace
 
 bool is_multiple_of(const Value& a, std::string_view divisor_text) {
-  int64_t divisor = 0;
-  if (a.number_kind() == NumberKind::int64 && small_integer_text(divisor_text, divisor) &&
-      divisor > 0) {
-    return a.as_int64() % divisor == 0;
+  return Divisor(divisor_text).divides(a);
+}
+
+Divisor::Divisor(std::string_view text) : text_(text) {
+  if (!small_integer_text(text, integer_)) integer_ = 0;
+  bool negative = false;
+  short_ = short_decimal(text, digits_, exp_, negative);
+  if (short_) {
+    valid_ = digits_ != 0 && !negative;
+  } else {
+    Decimal d;
+    valid_ = decompose(text, d) && !d.is_zero() && !d.neg;
   }
+}
+
+bool Divisor::divides(const Value& a) const {
+  if (!valid_) return false;
+  if (integer_ > 0 && a.number_kind() == NumberKind::int64) return a.as_int64() % integer_ == 0;
   // Short decimals (prices, quantities): a = A * 10^ea, divisor = B * 10^eb in 64-bit parts.
-  uint64_t A = 0, B = 0;
-  int64_t ea = 0, eb = 0;
-  bool na = false, nb = false;
-  if (short_decimal(divisor_text, B, eb, nb) && short_decimal(a.number_text(), A, ea, na)) {
-    if (B == 0 || nb) return false;
+  uint64_t A = 0;
+  int64_t ea = 0;
+  bool na = false;
+  if (short_ && short_decimal(a.number_text(), A, ea, na)) {
     if (A == 0) return true;
-    if (ea < eb) return false;  // B * 10^(eb-ea) would have to divide A, which has no factor 10
-    if (B == 1) return true;
-    return mul_mod(A % B, pow10_mod(static_cast<uint64_t>(ea - eb), B), B) == 0;
+    if (ea < exp_) return false;  // B * 10^(eb-ea) would have to divide A: no factor 10 in A
+    if (digits_ == 1) return true;
+    return mul_mod(A % digits_, pow10_mod(static_cast<uint64_t>(ea - exp_), digits_), digits_) == 0;
   }
+  const std::string_view divisor_text = text_;
   Decimal da, db;
   if (!decompose(divisor_text, db) || db.is_zero() || db.neg) return false;
   if (!decompose(a.number_text(), da)) return false;

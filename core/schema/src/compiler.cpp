@@ -161,7 +161,9 @@ class ProgramBuilder {
         }
       }
     }
-    return check_cycles();
+    if (!check_cycles()) return false;
+    link_ref_chains();
+    return true;
   }
 
   CompileError error;
@@ -191,6 +193,25 @@ class ProgramBuilder {
       if (!all) continue;
       props->required_mask |= mask;
       k.flag = true;  // folded into props
+    }
+  }
+
+  // A node whose only keyword is a static `$ref` passes its instance on unchanged, so flag
+  // mode can go straight to the end of the chain. Only without dynamic references: then the
+  // resources a chain passes through (the dynamic scope) are never read. check_cycles has
+  // refused chains that loop (the hop limit is a second guard).
+  void link_ref_chains() {
+    auto ref_only = [](const Node& n) {
+      return !n.is_bool && !n.tracks_annotations && n.keywords.size() == 1 &&
+             n.keywords[0].op == Op::ref;
+    };
+    for (Node& node : prog_.nodes) {
+      node.flag_target = &node;
+      if (prog_.uses_dynamic_scope) continue;
+      const Node* target = &node;
+      for (size_t hops = 0; ref_only(*target) && hops <= prog_.nodes.size(); ++hops)
+        target = target->keywords[0].child;
+      if (!ref_only(*target)) node.flag_target = target;
     }
   }
 
@@ -377,7 +398,9 @@ bool ProgramBuilder::fill(const json::Value* v, Node* n) {
             "invalid \"multipleOf\": must be a number greater than 0, got " + json::to_string(*m),
             "multipleOf");
       }
-      add(Op::multiple_of, "multipleOf").number = *m;
+      Keyword& k = add(Op::multiple_of, "multipleOf");
+      k.number = *m;
+      k.divisor = json::Divisor(k.number.number_text());
     }
     auto limit = [&](std::string_view name, Op op, Op exclusive_op,
                      std::string_view draft4_flag) -> bool {

@@ -350,9 +350,10 @@ HP_NOINLINE bool eval_child_basic(const Node* child, const json::Value& value, C
                                               Annotations* ann, std::string_view seg1,
                                               Seg seg2 = {}, Seg iseg = {}) {
   if (!c.basic) [[likely]] {
-    if (child->leaf) return check_leaf(child, value, c);
-    if (child->is_bool) return child->bool_value;
-    return eval(child, value, c, ann);
+    const Node* target = child->flag_target;
+    if (target->leaf) return check_leaf(target, value, c);
+    if (target->is_bool) return target->bool_value;
+    return eval(target, value, c, ann);
   }
   return eval_child_basic(child, value, c, ann, seg1, seg2, iseg);
 }
@@ -942,7 +943,8 @@ HP_COLD bool eval_content(const Keyword& k, const json::Value& inst, Ctx& c) {
 
 // The pass/fail part of every leaf assertion: no strings, no allocation. On failure in basic
 // mode, report_assertion words the error (failure is the rare case).
-inline bool check_assertion(const Keyword& k, const json::Value& inst, const Ctx& c) {
+[[gnu::always_inline]] inline bool check_assertion(const Keyword& k, const json::Value& inst,
+                                                   const Ctx& c) {
   switch (k.op) {
     case Op::type:
       return type_matches(k.type_mask, inst, k.flag);
@@ -954,7 +956,7 @@ inline bool check_assertion(const Keyword& k, const json::Value& inst, const Ctx
     case Op::const_:
       return json::equal(k.values[0], inst);
     case Op::multiple_of:
-      return !inst.is_number() || json::is_multiple_of(inst, k.number.number_text());
+      return !inst.is_number() || k.divisor.divides(inst);
     case Op::maximum:
       return !inst.is_number() || json::compare_numbers(inst, k.number) <= 0;
     case Op::exclusive_maximum:

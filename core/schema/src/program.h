@@ -156,6 +156,7 @@ struct Keyword {
   std::vector<std::vector<std::string>> deps;
   std::vector<json::Value> values;  // enum/const values; numeric limit in values[0]
   json::Value number;               // numeric limit / divisor
+  json::Divisor divisor;            // multipleOf: `number`, read once
   uint64_t count = 0;
   uint64_t count2 = 0;  // contains: max (UINT64_MAX = none)
   uint8_t type_mask = 0;
@@ -190,6 +191,10 @@ struct Node {
   std::string abs_location;     // canonical URI of this subschema: "base#/pointer"
   std::vector<Keyword> keywords;
   std::vector<const Keyword*> flag_keywords;  // into `keywords`, fixed once compiled
+  // Flag mode evaluates this node instead: the end of a chain of nodes holding only a static
+  // `$ref` (`{"$ref": "#/$defs/price"}`), or the node itself. Basic mode walks the chain, as
+  // its keywordLocation must name each `$ref`. Set for every node once compiled.
+  const Node* flag_target = nullptr;
 };
 
 struct ResourceInfo {

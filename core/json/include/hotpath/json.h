@@ -74,26 +74,17 @@ class Value {
   static Value number(NumberKind k, const char* text, uint32_t n, double d, int64_t i) {
     return Value(Type::number, static_cast<uint8_t>(k), false, n, text, d, i);
   }
-  static Value array(const Value* items, uint32_t n) {
-    Value v;
-    v.type_ = Type::array;
-    v.p_.items = items;
-    v.size_ = n;
-    return v;
-  }
-  static Value object(const Member* m, uint32_t n) {
-    Value v;
-    v.type_ = Type::object;
-    v.p_.members = m;
-    v.size_ = n;
-    return v;
-  }
+  static Value array(const Value* items, uint32_t n) { return Value(n, items); }
+  static Value object(const Member* m, uint32_t n) { return Value(n, m); }
 
   Value() = default;
 
  private:
   Value(Type t, uint8_t sub, bool b, uint32_t size, const char* p, double d, int64_t i)
       : type_(t), sub_(sub), b_(b), size_(size), p_{p}, d_(d), n_{i} {}
+  Value(uint32_t size, const Value* items) : type_(Type::array), size_(size), p_{.items = items} {}
+  Value(uint32_t size, const Member* members)
+      : type_(Type::object), size_(size), p_{.members = members} {}
 
   Type type_ = Type::null;
   uint8_t sub_ = 0;
@@ -130,6 +121,23 @@ int compare_number_text(const Value& a, std::string_view limit_text);
 // Exact "a is an integer multiple of divisor" for decimal texts (19.99 is a multiple of 0.01).
 // divisor_text must be a positive JSON number.
 bool is_multiple_of(const Value& a, std::string_view divisor_text);
+
+// A divisor read once (when a schema is compiled) for is_multiple_of on many values: the
+// same answers as the text form, without re-reading the divisor's digits on every call.
+class Divisor {
+ public:
+  Divisor() = default;                      // divides nothing
+  explicit Divisor(std::string_view text);  // a positive JSON number; text must outlive this
+  bool divides(const Value& a) const;
+
+ private:
+  std::string_view text_;
+  int64_t integer_ = 0;  // > 0: the text is a small positive integer
+  uint64_t digits_ = 0;  // short form: digits_ * 10^exp_, no trailing zeros
+  int64_t exp_ = 0;
+  bool short_ = false;  // the text fits the short form
+  bool valid_ = false;  // positive
+};
 
 struct ParseError {
   std::string message;            // e.g. "expected ',' or '}' after object member"
