@@ -557,10 +557,8 @@ HP_NOINLINE bool properties_by_name(const Keyword& k, const json::Value& inst, C
   const json::Member* last = inst.end_members();
   uint64_t seen = 0;
   for (size_t j = 0; j < k.names.size(); ++j) {
-    const std::string_view name = k.names[j];
     for (const json::Member* m = first; m != last; ++m) {
-      if (m->key.size() != name.size() || std::memcmp(m->key.data(), name.data(), name.size()))
-        continue;
+      if (!k.name_table.is(j, m->key)) continue;
       seen |= uint64_t(1) << j;
       if (!eval_child(k.children[j], m->value, c, nullptr, {})) return false;
       if (ann) ann->mark_prop(static_cast<uint32_t>(m - first), inst.size());
@@ -990,7 +988,11 @@ HP_COLD bool eval_content(const Keyword& k, const json::Value& inst, Ctx& c) {
     case Op::required: {
       if (!inst.is_object() || (k.flag && !c.basic)) return true;
       const size_t r = k.names.size();
-      if (r == 1) return inst.find(k.names[0]) != nullptr;
+      if (r == 1) {
+        for (auto m = inst.begin_members(); m != inst.end_members(); ++m)
+          if (k.name_table.is(0, m->key)) return true;
+        return false;
+      }
       if (r > 64) {
         for (const std::string& name : k.names)
           if (!inst.find(name)) return false;
