@@ -578,9 +578,16 @@ HP_NOINLINE bool op_properties(const Keyword& k, const json::Value& inst, Ctx& c
   const uint32_t count = inst.size();
   uint32_t mi = 0;
   uint64_t seen = 0;  // properties present, for a folded `required`
+  int guess = 0;      // members usually come in schema order: try the name after the last match
   for (auto m = inst.begin_members(); m != inst.end_members(); ++m, ++mi) {
     bool matched = false;
-    if (int j = k.name_table.find(m->key); j >= 0) {
+    int j;
+    if (static_cast<size_t>(guess) < k.name_table.size() && k.name_table.is(guess, m->key))
+      j = guess;
+    else
+      j = k.name_table.find(m->key);
+    if (j >= 0) {
+      guess = j + 1;
       matched = true;
       seen |= uint64_t(1) << (j & 63);
       if (!eval_child(k.children[j], m->value, c, nullptr, "properties", seg(m->key),
