@@ -78,23 +78,51 @@ class ScopeStack {
   std::vector<uint32_t> spill_;
 };
 
+// One JSON-pointer segment of a path: a name (a keyword, a property) or an array index. Names
+// view strings that outlive the evaluation (the schema's, the instance's).
+struct PathSegment {
+  std::string_view name;
+  uint32_t index = UINT32_MAX;  // an array index when not UINT32_MAX
+};
+using PathStack = std::vector<PathSegment>;
+
+void push_segment(PathStack& path, std::string_view name) { path.push_back({name, UINT32_MAX}); }
+void push_segment(PathStack& path, uint32_t index) { path.push_back({{}, index}); }
+
+std::string render(const PathStack& path) {
+  std::string out;
+  for (const PathSegment& seg : path) {
+    if (seg.index == UINT32_MAX) {
+      append_pointer_token(out, seg.name);
+    } else {
+      char buf[16];
+      auto r = std::to_chars(buf, buf + sizeof buf, seg.index);
+      out.push_back('/');
+      out.append(buf, r.ptr);
+    }
+  }
+  return out;
+}
+
 struct Ctx {
   const Program& prog;
   bool basic;
   std::vector<OutputError>* errors;
-  std::string kpath;  // evaluation path (keywordLocation)
-  std::string ipath;  // instanceLocation
-  ScopeStack scope;   // dynamic scope: resources entered, outermost first
+  // Basic mode: the evaluation path (keywordLocation) and instanceLocation as stacks of
+  // segments, turned into JSON pointers only when an error is reported.
+  PathStack kpath;
+  PathStack ipath;
+  ScopeStack scope;  // dynamic scope: resources entered, outermost first
   int depth = 0;
   bool too_deep = false;
   uintptr_t stack_floor = hotpath::stack_floor();  // read once per call (thread-local)
 };
 
-// Restores a path string to its length at construction.
+// Restores a path to its length at construction.
 struct PathMark {
-  std::string& s;
+  PathStack& s;
   size_t n;
-  explicit PathMark(std::string& str) : s(str), n(str.size()) {}
+  explicit PathMark(PathStack& path) : s(path), n(path.size()) {}
   ~PathMark() { s.resize(n); }
 };
 
@@ -129,9 +157,9 @@ void report(Ctx& c, std::string_view keyword, const std::string& abs_location, s
   if (!c.basic) return;
   OutputError e;
   e.keyword = std::string(keyword);
-  e.keyword_location = c.kpath;
+  e.keyword_location = render(c.kpath);
   e.absolute_keyword_location = abs_location;
-  e.instance_location = c.ipath;
+  e.instance_location = render(c.ipath);
   e.message = std::move(message);
   e.params = std::move(params);
   c.errors->push_back(std::move(e));
@@ -319,16 +347,12 @@ struct Seg {
 Seg seg(std::string_view name) { return Seg{name, UINT32_MAX, true}; }
 Seg seg(uint32_t index) { return Seg{{}, index, true}; }
 
-void append_seg(std::string& path, Seg s) {
+void append_seg(PathStack& path, Seg s) {
   if (!s.present) return;
-  if (s.index == UINT32_MAX) {
-    append_pointer_token(path, s.name);
-    return;
-  }
-  char buf[16];
-  auto r = std::to_chars(buf, buf + sizeof buf, s.index);
-  path.push_back('/');
-  path.append(buf, r.ptr);
+  if (s.index == UINT32_MAX)
+    push_segment(path, s.name);
+  else
+    push_segment(path, s.index);
 }
 
 // Evaluates `child` against `value` with the evaluation path extended by `seg1[/seg2]` and
@@ -338,7 +362,7 @@ bool check_leaf(const Node* n, const json::Value& inst, const Ctx& c);
 HP_NOINLINE bool eval_child_basic(const Node* child, const json::Value& value, Ctx& c,
                                   Annotations* ann, std::string_view seg1, Seg seg2, Seg iseg) {
   PathMark km(c.kpath), im(c.ipath);
-  append_pointer_token(c.kpath, seg1);
+  push_segment(c.kpath, seg1);
   append_seg(c.kpath, seg2);
   append_seg(c.ipath, iseg);
   return eval(child, value, c, ann);
@@ -423,7 +447,7 @@ HP_NOINLINE bool op_any_of(const Keyword& k, const json::Value& inst, Ctx& c, An
   if (c.basic) {
     [&]() HP_COLD {
       PathMark km(c.kpath);
-      append_pointer_token(c.kpath, k.name);
+      push_segment(c.kpath, k.name);
       report(c, "anyOf", k.abs_location, "must match at least one schema in \"anyOf\"");
     }();
   }
@@ -452,7 +476,7 @@ HP_NOINLINE bool op_one_of(const Keyword& k, const json::Value& inst, Ctx& c, An
     [&]() HP_COLD {
       if (!passing.empty()) c.errors->resize(mark);
       PathMark km(c.kpath);
-      append_pointer_token(c.kpath, k.name);
+      push_segment(c.kpath, k.name);
       if (passing.empty()) {
         report(c, "oneOf", k.abs_location,
                "must match exactly one schema in \"oneOf\", but matched none",
@@ -481,7 +505,7 @@ HP_NOINLINE bool op_not(const Keyword& k, const json::Value& inst, Ctx& c, Annot
   if (r) {
     [&]() HP_COLD {
       PathMark km(c.kpath);
-      if (c.basic) append_pointer_token(c.kpath, k.name);
+      if (c.basic) push_segment(c.kpath, k.name);
       report(c, "not", k.abs_location, "must not be valid against the schema in \"not\"");
     }();
   }
@@ -532,7 +556,7 @@ HP_NOINLINE bool op_dependent_required(const Keyword& k, const json::Value& inst
       if (!c.basic) return false;
       [&]() HP_COLD {
         PathMark km(c.kpath);
-        append_pointer_token(c.kpath, k.name);
+        push_segment(c.kpath, k.name);
         std::string deps;
         for (size_t j = 0; j < k.deps[i].size(); ++j) deps += (j ? ", " : "") + k.deps[i][j];
         report(
@@ -603,9 +627,9 @@ HP_NOINLINE bool op_properties(const Keyword& k, const json::Value& inst, Ctx& c
         if (!c.basic) return false;
         [&]() HP_COLD {
           PathMark km(c.kpath), im(c.ipath);
-          append_pointer_token(c.kpath, "patternProperties");
-          append_pointer_token(c.kpath, p.source);
-          append_pointer_token(c.ipath, m->key);
+          push_segment(c.kpath, "patternProperties");
+          push_segment(c.kpath, p.source);
+          push_segment(c.ipath, m->key);
           report(c, "patternProperties", k.patterns_abs_location,
                  "pattern " + quoted(p.source) + " exceeded the regex step budget (" +
                      std::to_string(c.prog.regex_step_budget) + " steps) on property name " +
@@ -628,8 +652,8 @@ HP_NOINLINE bool op_properties(const Keyword& k, const json::Value& inst, Ctx& c
         if (!c.basic) return false;
         [&]() HP_COLD {
           PathMark km(c.kpath), im(c.ipath);
-          append_pointer_token(c.kpath, "additionalProperties");
-          append_pointer_token(c.ipath, m->key);
+          push_segment(c.kpath, "additionalProperties");
+          push_segment(c.ipath, m->key);
           report(c, "additionalProperties", k.additional_abs_location,
                  "property " + quoted(m->key) + " is not allowed (additionalProperties is false)",
                  "{\"additionalProperty\":" + quoted(m->key) + "}");
@@ -678,7 +702,7 @@ HP_NOINLINE bool op_items(const Keyword& k, const json::Value& inst, Ctx& c, Ann
       if (!c.basic) return false;
       [&]() HP_COLD {
         PathMark km(c.kpath);
-        append_pointer_token(c.kpath, k.rest_name);
+        push_segment(c.kpath, k.rest_name);
         report(c, k.rest_name, k.rest_abs_location,
                "must have at most " + std::to_string(p) + " item" + (p == 1 ? "" : "s") + ", got " +
                    std::to_string(n),
@@ -720,7 +744,7 @@ HP_NOINLINE bool op_contains(const Keyword& k, const json::Value& inst, Ctx& c, 
   if (matches < k.count) {
     [&]() HP_COLD {
       PathMark km(c.kpath);
-      if (c.basic) append_pointer_token(c.kpath, k.name);
+      if (c.basic) push_segment(c.kpath, k.name);
       report(c, "contains", k.abs_location,
              "must contain at least " + std::to_string(k.count) + " item" +
                  (k.count == 1 ? "" : "s") + " matching the \"contains\" schema, found " +
@@ -732,7 +756,7 @@ HP_NOINLINE bool op_contains(const Keyword& k, const json::Value& inst, Ctx& c, 
   if (matches > k.count2) {
     [&]() HP_COLD {
       PathMark km(c.kpath);
-      if (c.basic) append_pointer_token(c.kpath, k.name);
+      if (c.basic) push_segment(c.kpath, k.name);
       report(c, "contains", k.abs_location,
              "must contain at most " + std::to_string(k.count2) + " item" +
                  (k.count2 == 1 ? "" : "s") + " matching the \"contains\" schema, found " +
@@ -757,8 +781,8 @@ HP_NOINLINE bool op_unevaluated_properties(const Keyword& k, const json::Value& 
       if (!c.basic) return false;
       [&]() HP_COLD {
         PathMark km(c.kpath), im(c.ipath);
-        append_pointer_token(c.kpath, k.name);
-        append_pointer_token(c.ipath, m->key);
+        push_segment(c.kpath, k.name);
+        push_segment(c.ipath, m->key);
         report(c, k.name, k.abs_location,
                "property " + quoted(m->key) + " is not allowed (unevaluatedProperties is false)",
                "{\"unevaluatedProperty\":" + quoted(m->key) + "}");
@@ -788,8 +812,8 @@ HP_NOINLINE bool op_unevaluated_items(const Keyword& k, const json::Value& inst,
       if (!c.basic) return false;
       [&]() HP_COLD {
         PathMark km(c.kpath), im(c.ipath);
-        append_pointer_token(c.kpath, k.name);
-        append_pointer_token(c.ipath, std::to_string(i));
+        push_segment(c.kpath, k.name);
+        push_segment(c.ipath, i);
         report(c, k.name, k.abs_location,
                "item " + std::to_string(i) + " is not allowed (unevaluatedItems is false)",
                "{\"unevaluatedItem\":" + std::to_string(i) + "}");
@@ -811,7 +835,7 @@ HP_NOINLINE bool op_unevaluated_items(const Keyword& k, const json::Value& inst,
 HP_COLD void report_assertion(const Keyword& k, const json::Value& inst, Ctx& c) {
   auto fail = [&](std::string message, std::string params) {
     PathMark km(c.kpath);
-    append_pointer_token(c.kpath, k.name);
+    push_segment(c.kpath, k.name);
     report(c, k.name, k.abs_location, std::move(message), std::move(params));
   };
   auto plural = [](uint64_t n, const char* one, const char* many) { return n == 1 ? one : many; };
@@ -923,7 +947,7 @@ HP_COLD bool eval_content(const Keyword& k, const json::Value& inst, Ctx& c) {
   auto fail = [&](std::string message) {
     if (c.basic) {
       PathMark km(c.kpath);
-      append_pointer_token(c.kpath, k.name);
+      push_segment(c.kpath, k.name);
       report(c, k.name, k.abs_location, std::move(message), "{}");
     }
     return false;
@@ -1149,6 +1173,8 @@ Output Validator::evaluate(const json::Value& instance, OutputFormat format) con
     return out;
   }
   internal::Ctx c{*program_, true, &out.errors, {}, {}, {}, 0};
+  c.kpath.reserve(32);
+  c.ipath.reserve(16);
   out.valid = internal::eval(program_->root, instance, c, nullptr);
   if (out.valid) out.errors.clear();
   return out;

@@ -216,14 +216,17 @@ bool parse_json_pointer(std::string_view pointer, std::vector<std::string>& toke
 
 void append_pointer_token(std::string& out, std::string_view token) {
   out.push_back('/');
-  for (char c : token) {
-    if (c == '~')
-      out.append("~0");
-    else if (c == '/')
-      out.append("~1");
-    else
-      out.push_back(c);
+  // Runs without '~' or '/' (nearly every name) go in one append.
+  const char* run = token.data();
+  const char* const end = run + token.size();
+  for (const char* p = run; p != end; ++p) {
+    if (*p != '~' && *p != '/') [[likely]]
+      continue;
+    out.append(run, size_t(p - run));
+    out.append(*p == '~' ? "~0" : "~1", 2);
+    run = p + 1;
   }
+  out.append(run, size_t(end - run));
 }
 
 std::string encode_fragment(std::string_view pointer) {
