@@ -778,10 +778,7 @@ bool f_round(Ev&, std::vector<Value>& a, Value& out) {
   return true;
 }
 bool f_random(Ev& ev, std::vector<Value>&, Value& out) {
-  ev.rng ^= ev.rng << 13;
-  ev.rng ^= ev.rng >> 7;
-  ev.rng ^= ev.rng << 17;
-  out = Value::num(double(ev.rng >> 11) / 9007199254740992.0);
+  out = Value::num(double(ev.next_random() >> 11) / 9007199254740992.0);
   return true;
 }
 
@@ -1208,10 +1205,7 @@ bool f_shuffle(Ev& ev, std::vector<Value>& a, Value& out) {
   Array* r = ev.new_array();
   for (size_t i = 0; i < n; ++i) r->v.push_back(arr_at(v, i));
   for (size_t i = n - 1; i > 0; --i) {
-    ev.rng ^= ev.rng << 13;
-    ev.rng ^= ev.rng >> 7;
-    ev.rng ^= ev.rng << 17;
-    size_t j = size_t(ev.rng % (i + 1));
+    size_t j = size_t(ev.next_random() % (i + 1));
     std::swap(r->v[i], r->v[j]);
   }
   out = Value::arr(r);
@@ -1434,7 +1428,7 @@ bool f_to_millis(Ev& ev, std::vector<Value>& a, Value& out) {
   if (v.undef_()) return true;
   std::optional<std::string_view> pic;
   if (arg(a, 1).k == VK::Str) pic = a[1].sv();
-  auto r = format::to_millis(v.sv(), pic, ev.now_ms);
+  auto r = format::to_millis(v.sv(), pic, ev.now_ms());
   if (!r) return take_error(ev, r.error());
   if (r.value()) out = Value::num(*r.value());
   return true;
@@ -1481,18 +1475,18 @@ bool f_now(Ev& ev, std::vector<Value>& a, Value& out) {
   if (arg(a, 0).k == VK::Str) {
     std::optional<std::string_view> tz;
     if (arg(a, 1).k == VK::Str) tz = a[1].sv();
-    auto r = format::from_millis(ev.now_ms, a[0].sv(), tz);
+    auto r = format::from_millis(ev.now_ms(), a[0].sv(), tz);
     if (!r) return take_error(ev, r.error());
     out = ev.make_str(std::move(r.value()));
     return true;
   }
   std::string s;
-  iso_millis(ev.now_ms, s);
+  iso_millis(ev.now_ms(), s);
   out = ev.make_str(std::move(s));
   return true;
 }
 bool f_millis(Ev& ev, std::vector<Value>&, Value& out) {
-  out = Value::num(ev.now_ms);
+  out = Value::num(ev.now_ms());
   return true;
 }
 

@@ -244,11 +244,6 @@ Result<bool, Error> Expression::evaluate(const json::Value* input, std::string& 
     ev.has_deadline = true;
     ev.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(limits.timeout_ms);
   }
-  ev.now_ms = double(std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count());
-  ev.rng ^= uint64_t(ev.now_ms) * 0x2545F4914F6CDD1Dull + uintptr_t(&ev);
-  if (ev.rng == 0) ev.rng = 1;
   Env* global = ev.new_env(nullptr);
   ev.global = global;
   Value in;

@@ -3,6 +3,7 @@
 // Ast is only read, so one Expression can be evaluated from many threads at once.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -91,12 +92,19 @@ struct Tuple {
   std::vector<std::pair<std::string_view, Value>> binds;
 };
 
-// A typed bump arena: objects live until the evaluation ends. Blocks are allocated lazily
-// and grow geometrically, so an evaluation that builds nothing allocates nothing.
-template <typename T>
+// A typed bump arena: objects live until the evaluation ends. The first `Inline` objects live
+// in the pool itself (so in the evaluation's frame); blocks are allocated after that and grow
+// geometrically, so a small evaluation allocates nothing.
+template <typename T, size_t Inline = 0>
 class Pool {
  public:
+  Pool() = default;
+  Pool(const Pool&) = delete;  // objects handed out point into the pool
+  Pool& operator=(const Pool&) = delete;
   T* make() {
+    if constexpr (Inline > 0) {
+      if (inline_used_ < Inline) return &inline_[inline_used_++];
+    }
     if (used_ == cap_) {
       cap_ = cap_ ? cap_ * 2 : 8;
       if (cap_ > 4096) cap_ = 4096;
@@ -107,6 +115,8 @@ class Pool {
   }
 
  private:
+  std::array<T, Inline> inline_{};
+  size_t inline_used_ = 0;
   std::vector<std::unique_ptr<T[]>> blocks_;
   size_t used_ = 0;
   size_t cap_ = 0;
@@ -115,11 +125,11 @@ class Pool {
 class Ev {
  public:
   // ---- arena
-  Pool<Array> arrays;
+  Pool<Array, 4> arrays;
   Pool<Object> objects;
   Pool<std::string> strings;
   Pool<Func> funcs;
-  Pool<Env> envs;
+  Pool<Env, 2> envs;
   std::vector<std::unique_ptr<Ast>> asts;  // $eval
 
   Array* new_array() { return arrays.make(); }
@@ -218,8 +228,27 @@ class Ev {
   bool timed_out = false;
   std::chrono::steady_clock::time_point deadline;
   uint32_t tick = 0;
-  double now_ms = 0;
-  uint64_t rng = 0x9E3779B97F4A7C15ull;
+  // $now()/$millis(): one timestamp per evaluation, read on first use (as is the seed of
+  // $random and $shuffle).
+  double now_ms() {
+    if (!have_now_) {
+      now_ms_ = double(std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count());
+      have_now_ = true;
+    }
+    return now_ms_;
+  }
+  uint64_t next_random() {  // xorshift64
+    if (rng_ == 0) {
+      rng_ = uint64_t(now_ms()) * 0x2545F4914F6CDD1Dull + uintptr_t(this);
+      if (rng_ == 0) rng_ = 0x9E3779B97F4A7C15ull;
+    }
+    rng_ ^= rng_ << 13;
+    rng_ ^= rng_ >> 7;
+    rng_ ^= rng_ << 17;
+    return rng_;
+  }
   Env* global = nullptr;
   bool has_bindings = true;  // evaluate() was given Bindings (they may shadow builtins)
   // Argument vectors of calls in progress, reused across calls (one per nesting level).
@@ -281,6 +310,11 @@ class Ev {
     char probe;
     return reinterpret_cast<uintptr_t>(&probe) > stack_floor_;
   }
+
+ private:
+  double now_ms_ = 0;
+  bool have_now_ = false;
+  uint64_t rng_ = 0;
 };
 
 // output.cpp
