@@ -26,7 +26,7 @@ const Value* Value::find(std::string_view key) const {
   if (type_ != Type::object) return nullptr;
   for (const Member* m = end_members(); m != begin_members();) {
     --m;
-    if (m->key == key) return &m->value;
+    if (key_equals(m->key, key)) return &m->value;
   }
   return nullptr;
 }

@@ -134,12 +134,12 @@ struct Object {
   std::vector<std::pair<std::string_view, Value>> m;
   const Value* find(std::string_view key) const {
     for (auto it = m.rbegin(); it != m.rend(); ++it)
-      if (it->first == key) return &it->second;
+      if (json::key_equals(it->first, key)) return &it->second;
     return nullptr;
   }
   void set(std::string_view key, Value v) {
     for (auto& p : m)
-      if (p.first == key) {
+      if (json::key_equals(p.first, key)) {
         p.second = v;
         return;
       }

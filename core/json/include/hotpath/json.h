@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -109,6 +110,33 @@ struct Member {
 };
 
 inline const Member* Value::end_members() const { return p_.members + size_; }
+
+// a == b for object keys: the length first, then word loads instead of a memcmp call for keys
+// of up to 16 bytes (the usual property name), which never read outside either string.
+inline bool key_equals(std::string_view a, std::string_view b) {
+  const size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* p = a.data();
+  const char* q = b.data();
+  auto load8 = [](const char* x) {
+    uint64_t w;
+    std::memcpy(&w, x, 8);
+    return w;
+  };
+  auto load4 = [](const char* x) {
+    uint32_t w;
+    std::memcpy(&w, x, 4);
+    return w;
+  };
+  if (n >= 8) {
+    if (load8(p) != load8(q) || load8(p + n - 8) != load8(q + n - 8)) return false;
+    return n <= 16 || std::memcmp(p + 8, q + 8, n - 16) == 0;
+  }
+  if (n >= 4) return load4(p) == load4(q) && load4(p + n - 4) == load4(q + n - 4);
+  for (size_t i = 0; i < n; ++i)
+    if (p[i] != q[i]) return false;
+  return true;
+}
 
 // Structural equality as JSON Schema defines it: numbers compare by mathematical value
 // (1 == 1.0 == 1e0), objects ignore member order.
