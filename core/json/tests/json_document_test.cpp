@@ -2,6 +2,8 @@
 // texts, member lookup, nesting limits, and reuse of one Document across parses.
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <memory>
 #include <string>
 
 #include "hotpath/json.h"
@@ -79,6 +81,27 @@ TEST(JsonDocument, find_returns_the_last_member_with_a_key) {
   EXPECT_EQ(doc.root().size(), 3u);
   EXPECT_EQ(doc.root().find("a")->as_int64(), 3);
   EXPECT_EQ(to_string(doc.root()), R"({"a":1,"b":2,"a":3})");
+}
+
+// key_equals reads keys with word loads: every length up to 40 and a difference at every
+// position must still compare exactly, from buffers that end right after the key.
+TEST(JsonDocument, key_equals_agrees_with_string_compare_at_every_length) {
+  for (size_t n = 0; n <= 40; ++n) {
+    std::string a(n, 'k');
+    for (size_t i = 0; i < n; ++i) a[i] = static_cast<char>('a' + (i * 7) % 26);
+    const std::string b = a;
+    EXPECT_TRUE(key_equals(a, b)) << n;
+    for (size_t i = 0; i < n; ++i) {
+      std::string c = a;
+      c[i] = static_cast<char>(c[i] ^ 0x20);
+      EXPECT_FALSE(key_equals(a, c)) << n << " " << i;
+      EXPECT_FALSE(key_equals(c, a)) << n << " " << i;
+    }
+    EXPECT_FALSE(key_equals(a, a + "x")) << n;
+    auto exact = std::make_unique<char[]>(n);  // no slack after the last byte (ASan build)
+    std::memcpy(exact.get(), a.data(), n);
+    EXPECT_TRUE(key_equals(std::string_view(exact.get(), n), b)) << n;
+  }
 }
 
 TEST(JsonDocument, find_on_a_non_object_returns_null) {
