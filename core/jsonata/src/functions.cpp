@@ -1,5 +1,6 @@
 // The JSONata standard library.
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -755,9 +756,18 @@ double shift_decimal(double x, long shift) {
   std::memcpy(buf, mant.data(), mant.size());
   char* o = buf + mant.size();
   *o++ = 'e';
-  o += std::snprintf(o, size_t(buf + sizeof buf - o), "%ld", exp + shift);
+  o = std::to_chars(o, buf + sizeof buf - 1, exp + shift).ptr;
   *o = 0;
+#if defined(__EMSCRIPTEN__)  // its libc++ has no floating-point from_chars
   return std::strtod(buf, nullptr);
+#else
+  // Correctly rounded like strtod, without the locale and errno machinery. A leading '-' is
+  // accepted by from_chars; out of range gives what strtod gives (+-inf or 0).
+  double r = 0;
+  auto [end, ec] = std::from_chars(buf, o, r);
+  if (ec == std::errc::result_out_of_range) return std::strtod(buf, nullptr);
+  return r;
+#endif
 }
 bool f_round(Ev&, std::vector<Value>& a, Value& out) {
   if (arg(a, 0).undef_()) return true;
@@ -769,7 +779,9 @@ bool f_round(Ev&, std::vector<Value>& a, Value& out) {
   }
   long prec = long(precd);
   if (prec) x = shift_decimal(x, prec);
-  double r = std::floor(x + 0.5);
+  // Math.round: from 2^52 up every double is an integer, and x + 0.5 would itself round
+  // (8113384246826171 + 0.5 is 8113384246826172 in binary64).
+  double r = std::fabs(x) >= 4503599627370496.0 ? x : std::floor(x + 0.5);
   double diff = r - x;
   if (std::fabs(diff) == 0.5 && std::fabs(std::fmod(r, 2)) == 1) r -= 1;
   if (prec) r = shift_decimal(r, -prec);

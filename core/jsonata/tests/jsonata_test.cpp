@@ -132,6 +132,14 @@ TEST(JsonataFunctions, RoundIsBankers) {
             "[2,4,-2,1.26,120]");
 }
 
+// Above 2^52 every double is an integer and rounds to itself, as Math.round does: x + 0.5
+// would itself round up there (a random differential run against jsonata-js found this).
+TEST(JsonataFunctions, RoundLeavesIntegersAbove2To52Alone) {
+  EXPECT_EQ(run("[$round(81133842468261710, -1), $round(8113384246826171), "
+                "$round(-8113384246826171), $round(4503599627370497)]"),
+            "[81133842468261710,8113384246826171,-8113384246826171,4503599627370497]");
+}
+
 TEST(JsonataFunctions, NowAndMillisAreFixedPerEvaluation) {
   EXPECT_EQ(run("$millis() = $millis()"), "true");
   EXPECT_EQ(run("$now() = $now()"), "true");
