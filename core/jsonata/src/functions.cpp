@@ -692,7 +692,20 @@ bool f_sqrt(Ev& ev, std::vector<Value>& a, Value& out) {
 }
 bool f_power(Ev& ev, std::vector<Value>& a, Value& out) {
   if (arg(a, 0).undef_()) return true;
-  double r = std::pow(a[0].u.d, arg(a, 1).u.d);
+  const double x = a[0].u.d, y = arg(a, 1).u.d;
+  // V8's Math.pow answers these exponents with one correctly rounded operation, and libm's pow
+  // can differ from that in the last bit (pow(160406.76832199097, 2) is one ulp below x * x).
+  double r;
+  if (y == 2)
+    r = x * x;
+  else if (y == 1)
+    r = x;
+  else if (y == -1)
+    r = 1 / x;
+  else if (y == 0.5 && x >= 0 && !std::signbit(x))
+    r = std::sqrt(x);
+  else
+    r = std::pow(x, y);
   if (!std::isfinite(r)) {
     fail(ev, "D3061");
     return ev.detail(a[0], &a[1]);

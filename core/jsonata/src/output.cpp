@@ -18,6 +18,33 @@ namespace hotpath::jsonata::detail {
 
 namespace {
 
+// Number(d.toPrecision(15)), as jsonata-js's $string writes numbers: the 15 significant digits
+// nearest d's exact value, where a tie takes the larger digits (ECMA-262 toPrecision), not the
+// even ones printf picks. printf's "%.40e" is exact that far (glibc and musl print exact
+// digits), and the part of a double's expansion past its 16th digit is either zero or shows
+// within the next 20 digits, so digits 16.. decide the rounding.
+double to_precision_15(double d) {
+  char buf[64];
+  const int len = std::snprintf(buf, sizeof buf, "%.40e", d);
+  if (len <= 0 || len >= int(sizeof buf)) return d;
+  const char* p = buf;
+  const bool neg = *p == '-';
+  if (neg) ++p;
+  uint64_t m = uint64_t(p[0] - '0');  // digit 1, then '.', then digits 2..41
+  for (int i = 2; i <= 15; ++i) m = m * 10 + uint64_t(p[i] - '0');
+  int exp10 = std::atoi(std::strchr(p, 'e') + 1) - 14;
+  if (p[16] >= '5') {  // digit 16: at or past the half way point, ties included
+    if (++m == 1000000000000000ull) {
+      m /= 10;
+      ++exp10;
+    }
+  }
+  char text[48];
+  std::snprintf(text, sizeof text, "%s%llue%d", neg ? "-" : "", static_cast<unsigned long long>(m),
+                exp10);
+  return std::strtod(text, nullptr);
+}
+
 // Shortest round-trip digits of d (> 0, finite) into `digits` (no terminator; returns the
 // count) and the decimal exponent of the first digit.
 int shortest_digits(double d, char* digits, int& exp10) {
@@ -116,11 +143,7 @@ struct Writer {
           out += "null";
           return true;
         }
-        if (string_mode && d != std::floor(d)) {
-          char buf[40];
-          std::snprintf(buf, sizeof buf, "%.14e", d);
-          d = std::strtod(buf, nullptr);
-        }
+        if (string_mode && d != std::floor(d)) d = to_precision_15(d);
         format_number_js(d, out);
         return true;
       }

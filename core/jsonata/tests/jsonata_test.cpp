@@ -132,6 +132,21 @@ TEST(JsonataFunctions, RoundIsBankers) {
             "[2,4,-2,1.26,120]");
 }
 
+// $string writes numbers as Number(n.toPrecision(15)): a tie at the 16th digit rounds up in
+// magnitude (printf's round-half-even gave ...312), as jsonata-js does.
+TEST(JsonataFunctions, StringRoundsTiesAtFifteenDigitsLikeToPrecision) {
+  EXPECT_EQ(
+      run("[$string(-0.09180450439453125), $string(455703.7353515625), $string(0.5), "
+          "$string(1/3), $string(999999999999999.5)]"),
+      R"(["-0.0918045043945313","455703.735351563","0.5","0.333333333333333","1000000000000000"])");
+}
+
+// $power with exponent 2, 1, -1 or 0.5 is one correctly rounded operation, as in V8.
+TEST(JsonataFunctions, PowerOfTwoIsTheProduct) {
+  EXPECT_EQ(run("[$power(160406.76832199097, 2), $power(4, 0.5), $power(8, -1), $power(3, 1)]"),
+            "[25730331323.504887,2,0.125,3]");
+}
+
 // Above 2^52 every double is an integer and rounds to itself, as Math.round does: x + 0.5
 // would itself round up there (a random differential run against jsonata-js found this).
 TEST(JsonataFunctions, RoundLeavesIntegersAbove2To52Alone) {
