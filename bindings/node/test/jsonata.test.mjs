@@ -110,6 +110,31 @@ describe('jsonata()', () => {
     }
   });
 
+  // Strings: case mappings beyond ASCII (full SpecialCasing, digraphs, final sigma), code-point
+  // substrings, padding and splitting over a fixed-seed mix of scripts, emoji, combining marks.
+  it('matches jsonata-js byte for byte on strings: case, substrings, padding', async () => {
+    let seed = 5;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const pool = ['a', 'B', 'z', ' ', '\t', 'é', 'ß', 'İ', 'ﬁ', 'Σ', 'ς', '日本', '😀', '🇫🇷',
+                  'e\u0301', '\u00a0', '-', '.', "'", '"', '\\', '\n', '0', 'Ǆ', 'ǅ', 'ẞ', 'ŉ', 'Ω'];
+    const xs = [];
+    for (let i = 0; i < 400; i++) {
+      let t = '';
+      for (let n = Math.floor(rnd() * 12); n > 0; n--) t += pool[Math.floor(rnd() * pool.length)];
+      xs.push(t);
+    }
+    const input = { xs };
+    const text = JSON.stringify(input);
+    for (const body of [
+      '$uppercase($x)', '$lowercase($x)', '$lowercase($uppercase($x))', '$length($x)',
+      '$substring($x, 1, 3)', '$substring($x, -3)', '$pad($x, 8, "ab")', '$trim($x)',
+      '$split($x, /[ _]/)', '$replace($x, /a|é/, "#")', '$string({"k": $x})',
+    ]) {
+      const expr = `$map(xs, function($x) { ${body} })`;
+      assert.equal(jsonata(expr).evaluate(text), await reference(expr, input), body);
+    }
+  });
+
   it('binds variables from an object or JSON text, per expression or per call', () => {
     const e = jsonata('$sum(trades.qty) * $rate', { bindings: { rate: 2 } });
     const input = JSON.stringify({ trades: [{ qty: 1 }, { qty: 2 }] });

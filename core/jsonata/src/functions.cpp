@@ -9,6 +9,7 @@
 
 #include "format_functions.h"
 #include "hotpath/stack_guard.h"
+#include "hotpath/unicode_case.h"
 #include "jsonata_functions.h"
 #include "jsonata_utf8.h"
 
@@ -181,39 +182,16 @@ bool f_substring_after(Ev&, std::vector<Value>& a, Value& out) {
   out = p == std::string_view::npos ? s : Value::str(sv.substr(p + c.size()));
   return true;
 }
-uint32_t case_map(uint32_t c, bool upper) {
-  if (upper) {
-    if (c >= 'a' && c <= 'z') return c - 32;
-    if ((c >= 0xE0 && c <= 0xFE && c != 0xF7)) return c - 32;
-    if (c >= 0x3B1 && c <= 0x3C9 && c != 0x3C2) return c - 32;
-    if (c >= 0x430 && c <= 0x44F) return c - 32;
-    if (c >= 0x450 && c <= 0x45F) return c - 80;
-    if (c >= 0x100 && c <= 0x17F && (c & 1) && c != 0x131 && c != 0x138 && c != 0x149) return c - 1;
-  } else {
-    if (c >= 'A' && c <= 'Z') return c + 32;
-    if ((c >= 0xC0 && c <= 0xDE && c != 0xD7)) return c + 32;
-    if (c >= 0x391 && c <= 0x3A9 && c != 0x3A2) return c + 32;
-    if (c >= 0x410 && c <= 0x42F) return c + 32;
-    if (c >= 0x400 && c <= 0x40F) return c + 80;
-    if (c >= 0x100 && c <= 0x17F && !(c & 1) && c != 0x130 && c != 0x138) return c + 1;
-  }
-  return c;
-}
+// $uppercase/$lowercase: JavaScript's toUpperCase/toLowerCase (full Unicode mappings).
 bool change_case(Ev& ev, std::vector<Value>& a, Value& out, bool upper) {
   Value s = arg(a, 0);
   if (s.undef_()) return true;
-  auto cps = to_code_points(s.sv());
-  std::vector<uint32_t> mapped;
-  mapped.reserve(cps.size());
-  for (uint32_t c : cps) {
-    if (upper && c == 0xDF) {  // ß -> SS
-      mapped.push_back('S');
-      mapped.push_back('S');
-    } else {
-      mapped.push_back(case_map(c, upper));
-    }
-  }
-  out = ev.make_str(from_code_points(mapped.data(), mapped.size()));
+  std::string r;
+  if (upper)
+    hotpath::unicode::append_upper(s.sv(), r);
+  else
+    hotpath::unicode::append_lower(s.sv(), r);
+  out = ev.make_str(std::move(r));
   return true;
 }
 bool f_lowercase(Ev& ev, std::vector<Value>& a, Value& out) {

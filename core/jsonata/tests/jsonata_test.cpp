@@ -141,6 +141,16 @@ TEST(JsonataFunctions, StringRoundsTiesAtFifteenDigitsLikeToPrecision) {
       R"(["-0.0918045043945313","455703.735351563","0.5","0.333333333333333","1000000000000000"])");
 }
 
+// $uppercase/$lowercase are JavaScript's toUpperCase/toLowerCase: full Unicode mappings
+// (SpecialCasing: ß, ligatures, ŉ, İ), title-case digraphs, and Final_Sigma.
+TEST(JsonataFunctions, CaseConversionIsFullUnicodeLikeJavaScript) {
+  EXPECT_EQ(run(R"($uppercase("straße ﬁx ǅ ŉ ά ꙁ ⓐ 𐐨 ǆ"))"), R"("STRASSE FIX Ǆ ʼN Ά Ꙁ Ⓐ 𐐀 Ǆ")");
+  EXPECT_EQ(run(R"($lowercase("İ ǅ Ǆ 𐐀 Ⓐ ẞ"))"), "\"i̇ ǆ ǆ 𐐨 ⓐ ß\"");
+  // Σ lowers to ς at the end of a word (a cased letter before it, none after it).
+  EXPECT_EQ(run(R"($lowercase("ΟΔΟΣ ΣΑΣ Σ AΣ. AΣ'Β"))"), R"("οδος σας σ aς. aσ'β")");
+  EXPECT_EQ(run(R"($uppercase("plain ascii 123"))"), R"("PLAIN ASCII 123")");
+}
+
 // $power with exponent 2, 1, -1 or 0.5 is one correctly rounded operation, as in V8.
 TEST(JsonataFunctions, PowerOfTwoIsTheProduct) {
   EXPECT_EQ(run("[$power(160406.76832199097, 2), $power(4, 0.5), $power(8, -1), $power(3, 1)]"),

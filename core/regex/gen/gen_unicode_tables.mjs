@@ -51,6 +51,7 @@ const GC_LEAVES = ['Cc', 'Cf', 'Cn', 'Co', 'Cs', 'Ll', 'Lm', 'Lo', 'Lt', 'Lu', '
 const gcIndex = new Map(GC_LEAVES.map((g, i) => [g, i]));
 const gc = new Uint8Array(MAX + 1).fill(gcIndex.get('Cn'));
 const upperSimple = new Map();
+const lowerSimple = new Map();
 {
   const lines = read('UnicodeData.txt').split('\n').filter(Boolean);
   let rangeStart = null;
@@ -65,6 +66,7 @@ const upperSimple = new Map();
     }
     gc[cp] = g;
     if (f[12]) upperSimple.set(cp, parseInt(f[12], 16));
+    if (f[13]) lowerSimple.set(cp, parseInt(f[13], 16));
   }
 }
 const gcRuns = [];
@@ -206,6 +208,35 @@ for (const [cp, up] of [...upperSimple.entries()].sort((x, y) => x[0] - y[0])) {
   if (cp !== up) upper.push([cp, up]);
 }
 
+// Full, locale-independent case conversion (String.prototype.toUpperCase / toLowerCase, used
+// by JSONata's $uppercase / $lowercase): the simple mappings of UnicodeData.txt, overridden by
+// the unconditional mappings of SpecialCasing.txt (ß -> SS, ﬁ -> FI, İ -> i̇). The one
+// conditional mapping JavaScript applies, Final_Sigma, is code (unicode_case.cpp).
+const fullUpper = new Map([...upperSimple].map(([cp, up]) => [cp, [up]]));
+const fullLower = new Map([...lowerSimple].map(([cp, lo]) => [cp, [lo]]));
+for (const raw of read('SpecialCasing.txt').split('\n')) {
+  const line = raw.replace(/#.*/, '').trim();
+  if (!line) continue;
+  const f = line.split(';').map((x) => x.trim());
+  if (f.length > 5 && f[4]) continue;  // conditional (Final_Sigma, language-specific)
+  const cp = parseInt(f[0], 16);
+  const seq = (t) => t.split(/\s+/).filter(Boolean).map((h) => parseInt(h, 16));
+  fullLower.set(cp, seq(f[1]));
+  fullUpper.set(cp, seq(f[3]));
+}
+const caseChars = [];
+function caseTable(map) {
+  const rows = [];
+  for (const [cp, to] of [...map.entries()].sort((x, y) => x[0] - y[0])) {
+    if (to.length === 1 && to[0] === cp) continue;
+    rows.push([cp, caseChars.length, to.length]);
+    caseChars.push(...to);
+  }
+  return rows;
+}
+const toUpperRows = caseTable(fullUpper);
+const toLowerRows = caseTable(fullLower);
+
 // ---- Output ---------------------------------------------------------------------------------
 function nums(arr, perLine = 12) {
   const lines = [];
@@ -279,6 +310,18 @@ ${nums(upper.map((p) => p[1]))}
 };
 const size_t kUpperCount = ${upper.length};
 
+const CaseMapping kToUpper[] = {
+${toUpperRows.map((r) => `    {0x${r[0].toString(16)}, ${r[1]}, ${r[2]}},`).join('\n')}
+};
+const size_t kToUpperCount = ${toUpperRows.length};
+const CaseMapping kToLower[] = {
+${toLowerRows.map((r) => `    {0x${r[0].toString(16)}, ${r[1]}, ${r[2]}},`).join('\n')}
+};
+const size_t kToLowerCount = ${toLowerRows.length};
+const uint32_t kCaseChars[] = {
+${nums(caseChars)}
+};
+
 }  // namespace hotpath::regex::ucd
 `;
 fs.mkdirSync(path.dirname(outFile), { recursive: true });
@@ -287,4 +330,4 @@ fs.writeFileSync(tmp, out);
 fs.renameSync(tmp, outFile);
 console.log(`regex unicode tables: gc runs ${gcRuns.length}, script runs ${scriptRuns.length}, ` +
   `scx ${scxEntries.length}, binary ranges ${binaryRanges.length}, fold ${fold.length}, ` +
-  `upper ${upper.length}`);
+  `upper ${upper.length}, toUpper ${toUpperRows.length}, toLower ${toLowerRows.length}`);

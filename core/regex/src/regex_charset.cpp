@@ -212,6 +212,8 @@ void add_white_space(CharSet* out) {
 
 bool is_id_start(uint32_t cp) { return binary_contains("ID_Start", cp); }
 bool is_id_continue(uint32_t cp) { return binary_contains("ID_Continue", cp); }
+bool is_cased(uint32_t cp) { return binary_contains("Cased", cp); }
+bool is_case_ignorable(uint32_t cp) { return binary_contains("Case_Ignorable", cp); }
 const char* version() { return ucd::kUnicodeVersion; }
 
 }  // namespace unicode

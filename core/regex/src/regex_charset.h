@@ -52,6 +52,8 @@ bool property_set(std::string_view name, std::string_view value, bool has_value,
 void add_white_space(CharSet* out);  // \s: WhiteSpace + LineTerminator
 bool is_id_start(uint32_t cp);       // for capture group names
 bool is_id_continue(uint32_t cp);
+bool is_cased(uint32_t cp);  // for Final_Sigma (unicode_case.cpp)
+bool is_case_ignorable(uint32_t cp);
 const char* version();
 
 }  // namespace unicode

@@ -1,5 +1,6 @@
 // Declarations of the Unicode tables generated at build time by gen/gen_unicode_tables.mjs
-// from the Unicode Character Database (never committed). regex_unicode.cpp is the only user.
+// from the Unicode Character Database (never committed). Used by the regex engine and by
+// unicode_case.cpp.
 #pragma once
 
 #include <cstddef>
@@ -48,5 +49,17 @@ extern const size_t kFoldCount;
 extern const uint16_t kUpperFrom[];
 extern const uint16_t kUpperTo[];
 extern const size_t kUpperCount;
+// Full case conversion (toUpperCase / toLowerCase), sorted by `from`; the result is
+// kCaseChars[offset .. offset + length).
+struct CaseMapping {
+  uint32_t from;
+  uint16_t offset;
+  uint8_t length;
+};
+extern const CaseMapping kToUpper[];
+extern const size_t kToUpperCount;
+extern const CaseMapping kToLower[];
+extern const size_t kToLowerCount;
+extern const uint32_t kCaseChars[];
 
 }  // namespace hotpath::regex::ucd
