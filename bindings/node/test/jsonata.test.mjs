@@ -116,7 +116,8 @@ describe('jsonata()', () => {
     let seed = 5;
     const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const pool = ['a', 'B', 'z', ' ', '\t', 'é', 'ß', 'İ', 'ﬁ', 'Σ', 'ς', '日本', '😀', '🇫🇷',
-                  'e\u0301', '\u00a0', '-', '.', "'", '"', '\\', '\n', '0', 'Ǆ', 'ǅ', 'ẞ', 'ŉ', 'Ω'];
+                  'e\u0301', '\u00a0', '-', '.', "'", '"', '\\', '\n', '0', 'Ǆ', 'ǅ', 'ẞ', 'ŉ', 'Ω',
+                  '\uff21', '\ue000', '𐐀'];
     const xs = [];
     for (let i = 0; i < 400; i++) {
       let t = '';
@@ -129,9 +130,13 @@ describe('jsonata()', () => {
       '$uppercase($x)', '$lowercase($x)', '$lowercase($uppercase($x))', '$length($x)',
       '$substring($x, 1, 3)', '$substring($x, -3)', '$pad($x, 8, "ab")', '$trim($x)',
       '$split($x, /[ _]/)', '$replace($x, /a|é/, "#")', '$string({"k": $x})',
+      '$x < $$.xs[0]', '$x >= $$.xs[1]',
     ]) {
       const expr = `$map(xs, function($x) { ${body} })`;
       assert.equal(jsonata(expr).evaluate(text), await reference(expr, input), body);
+    }
+    for (const expr of ['$sort(xs)', 'xs^(>$)', '$distinct(xs)']) {
+      assert.equal(jsonata(expr).evaluate(text), await reference(expr, input), expr);
     }
   });
 

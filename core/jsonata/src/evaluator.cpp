@@ -8,6 +8,7 @@
 #include "hotpath/stack_guard.h"
 #include "jsonata_eval.h"
 #include "jsonata_functions.h"
+#include "jsonata_utf8.h"
 
 namespace hotpath::jsonata::detail {
 
@@ -1119,7 +1120,7 @@ Value Ev::eval_sort(const Node* s, Value input, std::vector<Tuple>* tuples, Env*
       if (aa.k == VK::Num)
         comp = aa.u.d == bb.u.d ? 0 : (aa.u.d < bb.u.d ? -1 : 1);
       else
-        comp = aa.sv() == bb.sv() ? 0 : (aa.sv() < bb.sv() ? -1 : 1);
+        comp = compare_utf16(aa.sv(), bb.sv());
       if (s->terms[t].descending) comp = -comp;
     }
     return comp == 1;
@@ -1231,7 +1232,7 @@ Value Ev::eval_binary(const Node* e, Value input, Env* env) {
       if (lhs.k == VK::Num)
         c = lhs.u.d < rhs.u.d ? -1 : (lhs.u.d > rhs.u.d ? 1 : (lhs.u.d == rhs.u.d ? 0 : 2));
       else
-        c = lhs.sv() < rhs.sv() ? -1 : (lhs.sv() > rhs.sv() ? 1 : 0);
+        c = compare_utf16(lhs.sv(), rhs.sv());
       if (c == 2) return Value::boolean(false);
       switch (e->op) {
         case Op::Lt:

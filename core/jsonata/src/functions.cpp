@@ -1162,7 +1162,7 @@ bool f_sort(Ev& ev, std::vector<Value>& a, Value& out) {
   // a > b: swap
   auto greater = [&](const Value& x, const Value& y) -> bool {
     if (ev.failed) return false;
-    if (cmp.undef_()) return x.k == VK::Num ? x.u.d > y.u.d : x.sv() > y.sv();
+    if (cmp.undef_()) return x.k == VK::Num ? x.u.d > y.u.d : compare_utf16(x.sv(), y.sv()) > 0;
     std::vector<Value> args{x, y};
     Value r = ev.apply(cmp, args, Value::null(), ev.call_env);
     return js_truthy(r);

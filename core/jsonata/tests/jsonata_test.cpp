@@ -151,6 +151,16 @@ TEST(JsonataFunctions, CaseConversionIsFullUnicodeLikeJavaScript) {
   EXPECT_EQ(run(R"($uppercase("plain ascii 123"))"), R"("PLAIN ASCII 123")");
 }
 
+// Strings order as in JavaScript, by UTF-16 code units: a supplementary character (a
+// surrogate pair, D800..) sorts before U+E000..U+FFFF, unlike code-point (UTF-8 byte) order.
+TEST(JsonataFunctions, StringsOrderByUtf16CodeUnits) {
+  EXPECT_EQ(run(R"($sort(["Ａ", "😀", "z", "\uE000", "𐐀"]))"),
+            "[\"z\",\"𐐀\",\"😀\",\"\xEE\x80\x80\",\"Ａ\"]");
+  EXPECT_EQ(run(R"(["😀" < "Ａ", "Ａ" > "𐐀", "a" < "b", "ab" < "a", "é" > "z"])"),
+            "[true,true,true,false,true]");
+  EXPECT_EQ(run(R"(["Ａ", "😀", "b"]^($))"), R"(["b","😀","Ａ"])");
+}
+
 // $power with exponent 2, 1, -1 or 0.5 is one correctly rounded operation, as in V8.
 TEST(JsonataFunctions, PowerOfTwoIsTheProduct) {
   EXPECT_EQ(run("[$power(160406.76832199097, 2), $power(4, 0.5), $power(8, -1), $power(3, 1)]"),
