@@ -78,12 +78,28 @@ std::string js_to_string(double x) {
   return out;
 }
 
-// parseInt(s, 10): leading whitespace, optional sign, then the longest run of digits.
+// parseInt(s) as jsonata-js calls it, with no radix: leading whitespace, an optional sign, a
+// "0x" prefix for hexadecimal, then the longest run of digits ("0x1F" is 31, "12ab" is 12).
 double js_parse_int(std::string_view s) {
   size_t i = 0;
   while (i < s.size() && is_space(static_cast<unsigned char>(s[i]))) ++i;
   bool negative = false;
   if (i < s.size() && (s[i] == '+' || s[i] == '-')) negative = s[i++] == '-';
+  if (i + 1 < s.size() && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X')) {
+    double v = 0;
+    size_t start = i += 2;
+    for (; i < s.size(); ++i) {
+      const char c = s[i];
+      const int d = is_digit(c)              ? c - '0'
+                    : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+                    : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                             : -1;
+      if (d < 0) break;
+      v = v * 16 + d;
+    }
+    if (i == start) return kNaN;
+    return negative ? -v : v;
+  }
   size_t start = i;
   while (i < s.size() && is_digit(s[i])) ++i;
   if (i == start) return kNaN;

@@ -299,6 +299,13 @@ TEST(FormatInteger, RejectsUnsupportedSequences) {
   EXPECT_EQ(S(format_integer(5, "0\u0661")), "ERR:D3131");
 }
 
+// jsonata-js parses decimal pictures with parseInt(digits), no radix: a "0x" prefix reads hex.
+TEST(ParseInteger, DecimalPictureReadsAHexPrefixLikeParseInt) {
+  EXPECT_EQ(N(parse_integer("0x1F", "#0")), N(31.0));
+  EXPECT_EQ(N(parse_integer("-0x10", "#0")), N(-16.0));
+  EXPECT_EQ(N(parse_integer("12ab", "#0")), N(12.0));
+}
+
 TEST(ParseInteger, MatchesSuiteGroupFunctionParseInteger) {
   // $parseInteger(undefined, '0')  -> undefined argument: undefined result (evaluator-level)
   EXPECT_EQ(N(parse_integer("123", "000")), N(123.0)) << "$parseInteger('123', '000')";
