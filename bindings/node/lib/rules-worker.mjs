@@ -98,7 +98,12 @@ class RuleThread {
     this.#worker.on('error', (err) => this.#fail(err?.code === 'ERR_WORKER_OUT_OF_MEMORY'
       ? this.#error('heap', (at) => `ran out of memory${at}: the heap limit is ${limits.heapMb} MiB`, err)
       : this.#error('thrown', (at) => `the worker stopped${at} on an uncaught ${show(err)}`, err)));
-    this.#worker.on('exit', (code) => this.#fail(this.#error('thrown', (at) => `the worker exited${at} with code ${code}`)));
+    this.#worker.on('exit', (code) => {
+      // The worker may have posted its answer (a load error, say) just before it ended: the port
+      // and the 'exit' event are two channels, and 'exit' can arrive first. Read what is queued.
+      this.#drain();
+      this.#fail(this.#error('thrown', (at) => `the worker exited${at} with code ${code}`));
+    });
     this.loaded = this.#expect(STARTING); // timed from the worker's 'started'
     this.loaded.catch(() => this.#fail()); // a worker whose rule did not load is done
   }
@@ -132,9 +137,18 @@ class RuleThread {
     const pending = this.#pending;
     const ms = this.#limits.timeoutMs;
     pending.timer = setTimeout(() => {
-      for (let m; this.#pending === pending && (m = receiveMessageOnPort(this.#port)) !== undefined;) this.#message(m.message);
+      this.#drain(pending);
       if (this.#pending === pending) this.#fail(this.#error('timeout', (at) => `timed out${at} after ${ms} ms`));
     }, ms);
+  }
+
+  // Handles the messages already queued on the port while `pending` (by default the answer
+  // awaited now) is still awaited.
+  #drain(pending = this.#pending) {
+    if (this.dead) return;
+    for (let m; pending !== null && this.#pending === pending && (m = receiveMessageOnPort(this.#port)) !== undefined;) {
+      this.#message(m.message);
+    }
   }
 
   // The awaited answer, no longer awaited.
