@@ -193,14 +193,18 @@ fold.sort((x, y) => x[0] - y[0]);
 // Non-u Canonicalize: toUppercase when it yields exactly one UTF-16 code unit, never mapping
 // a non-ASCII character to ASCII. Characters whose full uppercase (SpecialCasing) has several
 // characters keep their own value. Only the BMP, as in UTF-16 code-unit matching.
-const multiUpper = new Set();
+// SpecialCasing.txt's unconditional mappings (the conditional ones, Final_Sigma and the
+// language-specific ones, have a fifth field): [code point, lower, upper] as code point lists.
+const specialCasing = [];
 for (const raw of read('SpecialCasing.txt').split('\n')) {
   const line = raw.replace(/#.*/, '').trim();
   if (!line) continue;
   const f = line.split(';').map((s) => s.trim());
-  if (f.length > 5 && f[4]) continue;  // conditional mapping
-  if (f[3].split(/\s+/).length > 1) multiUpper.add(parseInt(f[0], 16));
+  if (f.length > 5 && f[4]) continue;
+  const seq = (t) => t.split(/\s+/).filter(Boolean).map((h) => parseInt(h, 16));
+  specialCasing.push([parseInt(f[0], 16), seq(f[1]), seq(f[3])]);
 }
+const multiUpper = new Set(specialCasing.filter((e) => e[2].length > 1).map((e) => e[0]));
 const upper = [];
 for (const [cp, up] of [...upperSimple.entries()].sort((x, y) => x[0] - y[0])) {
   if (cp > 0xffff || up > 0xffff || multiUpper.has(cp)) continue;
@@ -214,15 +218,9 @@ for (const [cp, up] of [...upperSimple.entries()].sort((x, y) => x[0] - y[0])) {
 // conditional mapping JavaScript applies, Final_Sigma, is code (unicode_case.cpp).
 const fullUpper = new Map([...upperSimple].map(([cp, up]) => [cp, [up]]));
 const fullLower = new Map([...lowerSimple].map(([cp, lo]) => [cp, [lo]]));
-for (const raw of read('SpecialCasing.txt').split('\n')) {
-  const line = raw.replace(/#.*/, '').trim();
-  if (!line) continue;
-  const f = line.split(';').map((x) => x.trim());
-  if (f.length > 5 && f[4]) continue;  // conditional (Final_Sigma, language-specific)
-  const cp = parseInt(f[0], 16);
-  const seq = (t) => t.split(/\s+/).filter(Boolean).map((h) => parseInt(h, 16));
-  fullLower.set(cp, seq(f[1]));
-  fullUpper.set(cp, seq(f[3]));
+for (const [cp, lower, upper] of specialCasing) {
+  fullLower.set(cp, lower);
+  fullUpper.set(cp, upper);
 }
 const caseChars = [];
 function caseTable(map) {

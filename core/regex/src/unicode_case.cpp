@@ -46,30 +46,21 @@ void convert(std::string_view s, std::string& out, bool upper) {
     for (char c : s) out.push_back(ascii(c));  // no tables
     return;
   }
-  // As code points (Final_Sigma looks at both neighbours); invalid bytes as markers.
-  constexpr uint32_t kInvalid = 0xFFFFFFFF;
-  size_t i = 0;
+  // As code points (Final_Sigma looks at both neighbours). A byte that starts no valid sequence
+  // is kept as kRawByte | byte and copied back unchanged.
+  constexpr uint32_t kRawByte = 0x80000000;
   std::vector<uint32_t> cps;
-  std::vector<uint8_t> raw;  // the invalid bytes, in order
   const auto* bytes = reinterpret_cast<const uint8_t*>(s.data());
-  while (i < s.size()) {
-    size_t n = 0;
+  for (size_t i = 0, n = 0; i < s.size(); i += n) {
     const uint32_t cp = regex::utf8::decode(bytes, s.size(), i, &n);
-    if (cp == regex::utf8::kReplacement && n == 1) {  // not a valid sequence
-      cps.push_back(kInvalid);
-      raw.push_back(bytes[i]);
-    } else {
-      cps.push_back(cp);
-    }
-    i += n;
+    cps.push_back(cp == regex::utf8::kReplacement && n == 1 ? kRawByte | bytes[i] : cp);
   }
-  size_t next_raw = 0;
   const regex::ucd::CaseMapping* table = upper ? regex::ucd::kToUpper : regex::ucd::kToLower;
   const size_t count = upper ? regex::ucd::kToUpperCount : regex::ucd::kToLowerCount;
   for (size_t k = 0; k < cps.size(); ++k) {
     const uint32_t cp = cps[k];
-    if (cp == kInvalid) {
-      out.push_back(static_cast<char>(raw[next_raw++]));
+    if (cp & kRawByte) {
+      out.push_back(static_cast<char>(cp & 0xFF));
     } else if (cp < 0x80) {
       out.push_back(ascii(static_cast<char>(cp)));
     } else if (!upper && cp == kCapitalSigma) {

@@ -78,25 +78,31 @@ class ScopeStack {
   std::vector<uint32_t> spill_;
 };
 
-// One JSON-pointer segment of a path: a name (a keyword, a property) or an array index. Names
-// view strings that outlive the evaluation (the schema's, the instance's).
-struct PathSegment {
+// One JSON-pointer segment of a path: a name (a keyword, a property) or an array index, or
+// none (a default-constructed Seg: nothing to append). Names view strings that outlive the
+// evaluation (the schema's, the instance's), so recursive frames never hold strings.
+struct Seg {
+  static constexpr uint32_t kName = UINT32_MAX, kNone = UINT32_MAX - 1;
   std::string_view name;
-  uint32_t index = UINT32_MAX;  // an array index when not UINT32_MAX
+  uint32_t index = kNone;  // an array index, or kName / kNone
 };
-using PathStack = std::vector<PathSegment>;
+Seg seg(std::string_view name) { return Seg{name, Seg::kName}; }
+Seg seg(uint32_t index) { return Seg{{}, index}; }  // arrays never reach 2^32 - 2 items
+using PathStack = std::vector<Seg>;
 
-void push_segment(PathStack& path, std::string_view name) { path.push_back({name, UINT32_MAX}); }
-void push_segment(PathStack& path, uint32_t index) { path.push_back({{}, index}); }
+void push_segment(PathStack& path, Seg s) {
+  if (s.index != Seg::kNone) path.push_back(s);
+}
+void push_segment(PathStack& path, std::string_view name) { path.push_back(seg(name)); }
 
 std::string render(const PathStack& path) {
   std::string out;
-  for (const PathSegment& seg : path) {
-    if (seg.index == UINT32_MAX) {
-      append_pointer_token(out, seg.name);
+  for (const Seg& s : path) {
+    if (s.index == Seg::kName) {
+      append_pointer_token(out, s.name);
     } else {
       char buf[16];
-      auto r = std::to_chars(buf, buf + sizeof buf, seg.index);
+      auto r = std::to_chars(buf, buf + sizeof buf, s.index);
       out.push_back('/');
       out.append(buf, r.ptr);
     }
@@ -337,24 +343,6 @@ bool decode_base64(std::string_view in, std::string& out) {
   return true;
 }
 
-// A JSON-pointer segment: a name or an array index, formatted only in basic mode so the
-// recursive frames never hold strings.
-struct Seg {
-  std::string_view name;
-  uint32_t index = UINT32_MAX;
-  bool present = false;
-};
-Seg seg(std::string_view name) { return Seg{name, UINT32_MAX, true}; }
-Seg seg(uint32_t index) { return Seg{{}, index, true}; }
-
-void append_seg(PathStack& path, Seg s) {
-  if (!s.present) return;
-  if (s.index == UINT32_MAX)
-    push_segment(path, s.name);
-  else
-    push_segment(path, s.index);
-}
-
 // Evaluates `child` against `value` with the evaluation path extended by `seg1[/seg2]` and
 // the instance location by `iseg`.
 bool check_leaf(const Node* n, const json::Value& inst, const Ctx& c);
@@ -363,8 +351,8 @@ HP_NOINLINE bool eval_child_basic(const Node* child, const json::Value& value, C
                                   Annotations* ann, std::string_view seg1, Seg seg2, Seg iseg) {
   PathMark km(c.kpath), im(c.ipath);
   push_segment(c.kpath, seg1);
-  append_seg(c.kpath, seg2);
-  append_seg(c.ipath, iseg);
+  push_segment(c.kpath, seg2);
+  push_segment(c.ipath, iseg);
   return eval(child, value, c, ann);
 }
 
@@ -582,7 +570,7 @@ HP_NOINLINE bool properties_by_name(const Keyword& k, const json::Value& inst, C
   uint64_t seen = 0;
   for (size_t j = 0; j < k.names.size(); ++j) {
     for (const json::Member* m = first; m != last; ++m) {
-      if (!k.name_table.is(j, m->key)) continue;
+      if (!json::key_equals(m->key, k.names[j])) continue;
       seen |= uint64_t(1) << j;
       if (!eval_child(k.children[j], m->value, c, nullptr, {})) return false;
       if (ann) ann->mark_prop(static_cast<uint32_t>(m - first), inst.size());
@@ -606,7 +594,7 @@ HP_NOINLINE bool op_properties(const Keyword& k, const json::Value& inst, Ctx& c
   for (auto m = inst.begin_members(); m != inst.end_members(); ++m, ++mi) {
     bool matched = false;
     int j;
-    if (static_cast<size_t>(guess) < k.name_table.size() && k.name_table.is(guess, m->key))
+    if (static_cast<size_t>(guess) < k.names.size() && json::key_equals(m->key, k.names[guess]))
       j = guess;
     else
       j = k.name_table.find(m->key);
@@ -813,7 +801,7 @@ HP_NOINLINE bool op_unevaluated_items(const Keyword& k, const json::Value& inst,
       [&]() HP_COLD {
         PathMark km(c.kpath), im(c.ipath);
         push_segment(c.kpath, k.name);
-        push_segment(c.ipath, i);
+        push_segment(c.ipath, seg(i));
         report(c, k.name, k.abs_location,
                "item " + std::to_string(i) + " is not allowed (unevaluatedItems is false)",
                "{\"unevaluatedItem\":" + std::to_string(i) + "}");
@@ -1021,7 +1009,7 @@ HP_COLD bool eval_content(const Keyword& k, const json::Value& inst, Ctx& c) {
       const size_t r = k.names.size();
       if (r == 1) {
         for (auto m = inst.begin_members(); m != inst.end_members(); ++m)
-          if (k.name_table.is(0, m->key)) return true;
+          if (json::key_equals(m->key, k.names[0])) return true;
         return false;
       }
       if (r > 64) {

@@ -95,12 +95,6 @@ class NameTable {
     }
   }
   size_t size() const { return entries_.size(); }
-  // Whether `key` is the i-th name: a length compare first, then word compares (no memcmp
-  // call for names of up to 16 bytes). For scans that look one name up among many keys.
-  [[gnu::always_inline]] bool is(size_t i, std::string_view key) const {
-    const Entry& e = entries_[i];
-    return key.size() == e.w.n && e.matches(words(key.data(), key.size()), key);
-  }
 
  private:
   struct Words {
