@@ -144,7 +144,7 @@ bool Ev::boolean(Value v) {
     case VK::Func:
       return false;
     case VK::Bool:
-      return v.b;
+      return v.truth();
     case VK::Num:
       return v.u.d != 0 && !std::isnan(v.u.d);
     case VK::Str:
@@ -194,7 +194,7 @@ bool Ev::deep_equal(Value a, Value b) {
     case VK::Null:
       return true;
     case VK::Bool:
-      return a.b == b.b;
+      return a.truth() == b.truth();
     case VK::Num:
       return a.u.d == b.u.d;
     case VK::Str:
@@ -967,6 +967,19 @@ Value Ev::eval_group(const Node* g, Value input, std::vector<Tuple>* tuples, Env
     size_t expr_index;
     Array* owned = nullptr;  // data once it holds several items: appended in place
   };
+  // An object literal over one context value with distinct literal keys: every key makes its
+  // own group holding that value, so the members are the values in the order written.
+  if (!tuples && g->literal_keys && !input.is_array()) {
+    if (!charge_values(g->pairs.size() + 1)) return Value();
+    Object* result = new_object();
+    result->m.reserve(g->pairs.size());
+    for (const auto& [key, value] : g->pairs) {
+      Value v = eval(value, input, env);
+      if (failed) return Value();
+      if (!v.undef_()) result->m.emplace_back(key->str, v);
+    }
+    return Value::obj(result);
+  }
   std::vector<Grp> groups;
   std::unordered_map<std::string_view, size_t> index;  // built once there are many groups
   auto find = [&](std::string_view k) -> Grp* {
@@ -1295,7 +1308,7 @@ Value Ev::eval_binary(const Node* e, Value input, Env* env) {
           case VK::Null:
             return true;
           case VK::Bool:
-            return x.b == lhs.b;
+            return x.truth() == lhs.truth();
           case VK::Num:
             return x.u.d == lhs.u.d;
           case VK::Str:
@@ -1474,6 +1487,18 @@ Value Ev::apply(Value proc, std::vector<Value>& args, Value input, Env* env, siz
 
 bool Ev::validate(const Signature* sig, std::vector<Value>& args, Value context, size_t pos,
                   const char* token_name) {
+  const size_t np = sig->params.size();
+  if (sig->positional && args.size() <= np) {
+    size_t i = 0;
+    while (i < args.size() && (sig->params[i].mask & type_bit(type_symbol(args[i])))) ++i;
+    if (i == args.size()) {
+      while (i < np && sig->params[i].optional && !sig->params[i].context) ++i;
+      if (i == np) {
+        args.resize(np);  // parameters left out are undefined
+        return true;
+      }
+    }
+  }
   char small_types[32];
   std::string big_types;
   std::string_view supplied;

@@ -15,6 +15,7 @@
 
 #include "format_functions.h"
 #include "format_text.h"
+#include "jsonata_number.h"
 
 namespace hotpath::jsonata::format {
 
@@ -41,42 +42,6 @@ bool is_space(char32_t c) {
          c == 0x202F || c == 0x205F || c == 0x3000;
 }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-// ---- JavaScript number semantics ------------------------------------------------------------
-
-// Number.prototype.toString() (radix 10): shortest round-tripping digits.
-std::string js_to_string(double x) {
-  if (std::isnan(x)) return "NaN";
-  if (x == 0) return "0";
-  if (std::isinf(x)) return x < 0 ? "-Infinity" : "Infinity";
-  char buf[40];
-  for (int prec = 1; prec <= 17; ++prec) {
-    std::snprintf(buf, sizeof buf, "%.*e", prec - 1, x);
-    if (std::strtod(buf, nullptr) == x) break;
-  }
-  std::string digits;
-  const char* p = buf;
-  if (*p == '-') ++p;
-  for (; *p && *p != 'e'; ++p)
-    if (is_digit(*p)) digits.push_back(*p);
-  const int n = std::atoi(p + 1) + 1;
-  while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
-  const int k = static_cast<int>(digits.size());
-  std::string out = x < 0 ? "-" : "";
-  if (k <= n && n <= 21) {
-    out += digits + std::string(static_cast<size_t>(n - k), '0');
-  } else if (0 < n && n <= 21) {
-    out += digits.substr(0, static_cast<size_t>(n)) + "." + digits.substr(static_cast<size_t>(n));
-  } else if (-6 < n && n <= 0) {
-    out += "0." + std::string(static_cast<size_t>(-n), '0') + digits;
-  } else {
-    out += digits.substr(0, 1);
-    if (k > 1) out += "." + digits.substr(1);
-    out += (n - 1 < 0) ? "e-" : "e+";
-    out += std::to_string(std::abs(n - 1));
-  }
-  return out;
-}
 
 // parseInt(s) as jsonata-js calls it, with no radix: leading whitespace, an optional sign, a
 // "0x" prefix for hexadecimal, then the longest run of digits ("0x1F" is 31, "12ab" is 12).
@@ -460,7 +425,7 @@ Result<std::string, Error> format_with(double value, const IntegerFormat& f) {
         out = lower(out);
       break;
     case Primary::kDecimal: {
-      U32 s = decode(js_to_string(value));
+      U32 s = decode(detail::js_number_string(value));
       if (f.mandatory > static_cast<int>(s.size()))
         s.insert(0, static_cast<size_t>(f.mandatory) - s.size(), U'0');
       if (f.zero != U'0')

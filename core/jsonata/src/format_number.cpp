@@ -12,66 +12,17 @@
 
 #include "format_functions.h"
 #include "format_text.h"
+#include "jsonata_number.h"
 
 namespace hotpath::jsonata::format {
 
 namespace {
 
 using namespace text;  // fail, decode, append_utf8, encode (format_text.h)
+using detail::js_round;
+constexpr auto js_to_string = detail::js_number_string;
 
 // ---- JavaScript number semantics ------------------------------------------------------------
-
-// Shortest round-tripping significant digits of a finite, non-zero |x|, and the decimal
-// exponent n such that |x| = 0.DIGITS * 10^n.
-void shortest_digits(double x, std::string& digits, int& n) {
-  char buf[40];
-  for (int prec = 1; prec <= 17; ++prec) {
-    std::snprintf(buf, sizeof buf, "%.*e", prec - 1, x);
-    if (std::strtod(buf, nullptr) == x || prec == 17) break;
-  }
-  digits.clear();
-  const char* p = buf;
-  if (*p == '-') ++p;
-  for (; *p && *p != 'e'; ++p)
-    if (*p >= '0' && *p <= '9') digits.push_back(*p);
-  int e = std::atoi(p + 1);
-  while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
-  n = e + 1;
-}
-
-// Number.prototype.toString() (radix 10).
-std::string js_to_string(double x) {
-  if (std::isnan(x)) return "NaN";
-  if (x == 0) return "0";
-  if (std::isinf(x)) return x < 0 ? "-Infinity" : "Infinity";
-  std::string digits;
-  int n = 0;
-  shortest_digits(x, digits, n);
-  const int k = static_cast<int>(digits.size());
-  std::string out = x < 0 ? "-" : "";
-  if (k <= n && n <= 21) {
-    out += digits;
-    out.append(static_cast<size_t>(n - k), '0');
-  } else if (0 < n && n <= 21) {
-    out += digits.substr(0, static_cast<size_t>(n));
-    out += '.';
-    out += digits.substr(static_cast<size_t>(n));
-  } else if (-6 < n && n <= 0) {
-    out += "0.";
-    out.append(static_cast<size_t>(-n), '0');
-    out += digits;
-  } else {
-    out += digits[0];
-    if (k > 1) {
-      out += '.';
-      out += digits.substr(1);
-    }
-    out += 'e';
-    out += (n - 1 < 0) ? '-' : '+';
-    out += std::to_string(std::abs(n - 1));
-  }
-  return out;
-}
 
 // Number.prototype.toFixed(dp) for dp in 0..100.
 std::string js_to_fixed(double x, int dp) {
@@ -86,37 +37,6 @@ std::string js_to_fixed(double x, int dp) {
     if (all_zero) s.erase(0, 1);
   }
   return s;
-}
-
-double js_math_round(double x) {
-  if (!std::isfinite(x)) return x;
-  double f = std::floor(x);
-  return (x - f >= 0.5) ? f + 1 : f;
-}
-
-// Shifts the decimal point of x's shortest decimal form by `places` (exact, via text).
-double shift_decimal(double x, int places) {
-  std::string s = js_to_string(x);
-  size_t e = s.find('e');
-  long exponent = places;
-  if (e != std::string::npos) {
-    exponent += std::strtol(s.c_str() + e + 1, nullptr, 10);
-    s.resize(e);
-  }
-  s += 'e';
-  s += std::to_string(exponent);
-  return std::strtod(s.c_str(), nullptr);
-}
-
-// jsonata-js $round: half-to-even at `precision` decimal places.
-double js_round(double arg, int precision) {
-  if (precision != 0) arg = shift_decimal(arg, precision);
-  double result = js_math_round(arg);
-  double diff = result - arg;
-  if (std::fabs(diff) == 0.5 && std::fabs(std::fmod(result, 2.0)) == 1.0) result -= 1;
-  if (precision != 0) result = shift_decimal(result, -precision);
-  if (result == 0) result = 0;  // no -0
-  return result;
 }
 
 // ---- code-point string helpers ----------------------------------------------------------------

@@ -582,7 +582,7 @@ bool f_number(Ev& ev, std::vector<Value>& a, Value& out) {
     return true;
   }
   if (v.k == VK::Bool) {
-    out = Value::num(v.b ? 1 : 0);
+    out = Value::num(v.truth() ? 1 : 0);
     return true;
   }
   if (v.k == VK::Str) {
@@ -691,93 +691,16 @@ bool f_power(Ev& ev, std::vector<Value>& a, Value& out) {
   out = Value::num(r);
   return true;
 }
-// x * 10^shift as jsonata-js computes it: the number's JavaScript text with the exponent
-// shifted, parsed again ("<mantissa>e<exp + shift>"). Without heap strings: the text is parsed
-// into digits m and exponent q; when m < 2^53 and |q + shift| <= 22, one correctly rounded
-// multiplication or division by an exact power of ten gives what strtod gives (Clinger's fast
-// path); otherwise the text is rebuilt in a stack buffer for strtod.
-double shift_decimal(double x, long shift) {
-  std::string s;  // short numbers stay in the small-string buffer
-  format_number_js(x, s);
-  size_t e = s.find('e');
-  std::string_view mant(s);
-  long exp = 0;
-  if (e != std::string::npos) {
-    mant = mant.substr(0, e);
-    exp = std::strtol(s.c_str() + e + 1, nullptr, 10);
-  }
-  if (std::isfinite(x) && shift < 1000 && shift > -1000) {
-    bool neg = false;
-    size_t i = 0;
-    if (i < mant.size() && mant[i] == '-') {
-      neg = true;
-      ++i;
-    }
-    uint64_t m = 0;
-    int digits = 0;
-    int frac = 0;
-    bool dot = false;
-    bool ok = i < mant.size();
-    for (; ok && i < mant.size(); ++i) {
-      char c = mant[i];
-      if (c == '.' && !dot) {
-        dot = true;
-      } else if (c >= '0' && c <= '9') {
-        if (++digits > 19) ok = false;
-        m = m * 10 + uint64_t(c - '0');
-        if (dot) ++frac;
-      } else {
-        ok = false;
-      }
-    }
-    const long t = exp + shift - frac;
-    if (ok && digits > 0 && m <= (uint64_t(1) << 53) && t >= -22 && t <= 22) {
-      static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                          1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                          1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-      double r = t >= 0 ? double(m) * kPow10[t] : double(m) / kPow10[-t];
-      return neg ? -r : r;
-    }
-  }
-  char buf[64];
-  if (mant.size() + 24 > sizeof buf) {
-    std::string t = std::string(mant) + "e" + std::to_string(exp + shift);
-    return std::strtod(t.c_str(), nullptr);
-  }
-  std::memcpy(buf, mant.data(), mant.size());
-  char* o = buf + mant.size();
-  *o++ = 'e';
-  o = std::to_chars(o, buf + sizeof buf - 1, exp + shift).ptr;
-  *o = 0;
-#if defined(__EMSCRIPTEN__)  // its libc++ has no floating-point from_chars
-  return std::strtod(buf, nullptr);
-#else
-  // Correctly rounded like strtod, without the locale and errno machinery. A leading '-' is
-  // accepted by from_chars; out of range gives what strtod gives (+-inf or 0).
-  double r = 0;
-  auto [end, ec] = std::from_chars(buf, o, r);
-  if (ec == std::errc::result_out_of_range) return std::strtod(buf, nullptr);
-  return r;
-#endif
-}
 bool f_round(Ev&, std::vector<Value>& a, Value& out) {
   if (arg(a, 0).undef_()) return true;
-  double x = a[0].u.d;
-  double precd = arg(a, 1).undef_() ? 0 : arg(a, 1).u.d;
-  if (precd != std::floor(precd)) {  // jsonata-js builds "<x>e<precision>": NaN
+  const double precd = arg(a, 1).undef_() ? 0 : arg(a, 1).u.d;
+  // jsonata-js builds "<x>e<precision>": a fraction, or a precision JavaScript prints with an
+  // exponent (1e21 and up), makes that text NaN.
+  if (precd != std::floor(precd) || !(std::fabs(precd) < 1e21)) {
     out = Value::num(std::nan(""));
     return true;
   }
-  long prec = long(precd);
-  if (prec) x = shift_decimal(x, prec);
-  // Math.round: from 2^52 up every double is an integer, and x + 0.5 would itself round
-  // (8113384246826171 + 0.5 is 8113384246826172 in binary64).
-  double r = std::fabs(x) >= 4503599627370496.0 ? x : std::floor(x + 0.5);
-  double diff = r - x;
-  if (std::fabs(diff) == 0.5 && std::fabs(std::fmod(r, 2)) == 1) r -= 1;
-  if (prec) r = shift_decimal(r, -prec);
-  if (r == 0) r = 0;
-  out = Value::num(r);
+  out = Value::num(js_round(a[0].u.d, long(std::fmax(-1e6, std::fmin(precd, 1e6)))));
   return true;
 }
 bool f_random(Ev& ev, std::vector<Value>&, Value& out) {
@@ -1087,7 +1010,7 @@ bool f_error(Ev& ev, std::vector<Value>& a, Value& out) {
 }
 bool f_assert(Ev& ev, std::vector<Value>& a, Value& out) {
   (void)out;
-  if (!arg(a, 0).b) {
+  if (!arg(a, 0).truth()) {
     fail(ev, "D3141");
     Value m = arg(a, 1);
     ev.err.message = m.undef_() ? "$assert() statement failed" : std::string(m.sv());
@@ -1131,7 +1054,7 @@ bool js_truthy(const Value& v) {
     case VK::Null:
       return false;
     case VK::Bool:
-      return v.b;
+      return v.truth();
     case VK::Num:
       return v.u.d != 0 && !std::isnan(v.u.d);
     case VK::Str:

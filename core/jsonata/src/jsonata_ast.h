@@ -98,8 +98,14 @@ struct Signature {
     bool repeat = false;    // '+'
     std::string subtype;    // for a<..>
     bool context = false;   // '-': use the context value when missing
+    uint16_t mask = 0;      // `chars` as type_bit()s
   };
   std::vector<Param> params;
+  // No `+` and no `a` parameter: when every supplied argument's type is in its parameter's
+  // class and the parameters left over are optional without `-`, that positional assignment
+  // is the match (the greedy match takes each argument at the first parameter that accepts
+  // it), so validation needs no pattern matching.
+  bool positional = false;
   // Matches the first `count` parameters against `types`, anchored at the start and, if
   // `whole`, at the end. On success fills spans[k] = (begin, end) per parameter and `end`.
   // `spans` (may be null) has room for `count` entries.
@@ -107,6 +113,29 @@ struct Signature {
              size_t* end) const;
 };
 Result<std::unique_ptr<Signature>, Error> parse_signature(std::string_view text);
+// One bit per type letter of a signature ("asnblfom"; 0 for others).
+constexpr uint16_t type_bit(char c) {
+  switch (c) {
+    case 'a':
+      return 1;
+    case 's':
+      return 2;
+    case 'n':
+      return 4;
+    case 'b':
+      return 8;
+    case 'l':
+      return 16;
+    case 'f':
+      return 32;
+    case 'o':
+      return 64;
+    case 'm':
+      return 128;
+    default:
+      return 0;
+  }
+}
 
 struct Node {
   NK kind;
@@ -139,6 +168,7 @@ struct Node {
   bool thunk = false;
   bool needs_frame = true;              // Block: contains a := binding, so it needs its own frame
   bool simple_name = false;             // Path: one Name step, no stages/predicates/group/flags
+  bool literal_keys = false;            // ObjectCons: every key a distinct string literal
   bool constant = false;                // built only from literals: the same value in any context
   const BuiltinDef* builtin = nullptr;  // Var: the standard function of that name, if any
   // Var: `builtin` cannot be shadowed by anything in this expression (no :=, lambda parameter,

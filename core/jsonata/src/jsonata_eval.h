@@ -13,6 +13,7 @@
 
 #include "hotpath/jsonata.h"
 #include "jsonata_ast.h"
+#include "jsonata_number.h"
 #include "jsonata_value.h"
 
 namespace hotpath::jsonata::detail {
@@ -319,7 +320,6 @@ class Ev {
 
 // output.cpp
 void write_value(Ev& ev, const Value& v, std::string& out);
-void format_number_js(double d, std::string& out);
 std::string string_of(Ev& ev, Value v, bool prettify);  // $string semantics
 char type_symbol(const Value& v);
 

@@ -24,8 +24,10 @@ enum class VK : uint8_t { Undef, Null, Bool, Num, Str, Arr, Obj, JArr, JObj, Fun
 
 struct Value {
   VK k = VK::Undef;
-  bool b = false;
-  uint32_t n = 0;  // string length
+  // String length; for booleans the value (0 or 1). One field rather than a separate bool
+  // byte: the first word then moves through registers whole (a byte beside `k` was merged
+  // through %ah on every return of a Value).
+  uint32_t n = 0;
   union {
     double d;
     const char* s;
@@ -44,7 +46,7 @@ struct Value {
   static Value boolean(bool x) {
     Value v;
     v.k = VK::Bool;
-    v.b = x;
+    v.n = x;
     return v;
   }
   static Value num(double x) {
@@ -87,7 +89,7 @@ struct Value {
         break;
       case json::Type::boolean:
         v.k = VK::Bool;
-        v.b = j.as_bool();
+        v.n = j.as_bool();
         break;
       case json::Type::number:
         v.k = VK::Num;
@@ -113,6 +115,7 @@ struct Value {
   }
 
   bool undef_() const { return k == VK::Undef; }
+  bool truth() const { return n != 0; }  // booleans
   bool is_array() const { return k == VK::Arr || k == VK::JArr; }
   bool is_object() const { return k == VK::Obj || k == VK::JObj; }
   bool is_str() const { return k == VK::Str; }

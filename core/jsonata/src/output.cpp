@@ -45,39 +45,6 @@ double to_precision_15(double d) {
   return std::strtod(text, nullptr);
 }
 
-// Shortest round-trip digits of d (> 0, finite) into `digits` (no terminator; returns the
-// count) and the decimal exponent of the first digit.
-int shortest_digits(double d, char* digits, int& exp10) {
-  char buf[64];
-#if defined(__EMSCRIPTEN__)
-  int len = 0;
-  for (int precision = 0; precision <= 17; ++precision) {
-    len = std::snprintf(buf, sizeof buf, "%.*e", precision, d);
-    if (std::strtod(buf, nullptr) == d) break;
-  }
-  const char* end = buf + len;
-#else
-  auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
-  const char* end = r.ptr;
-#endif
-  int k = 0;
-  const char* p = buf;
-  while (p < end && *p != 'e') {
-    if (*p >= '0' && *p <= '9') digits[k++] = *p;
-    ++p;
-  }
-  exp10 = 0;
-  if (p < end && *p == 'e') {
-    ++p;
-    bool neg = false;
-    if (p < end && (*p == '+' || *p == '-')) neg = *p++ == '-';
-    while (p < end && *p >= '0' && *p <= '9') exp10 = exp10 * 10 + (*p++ - '0');
-    if (neg) exp10 = -exp10;
-  }
-  while (k > 1 && digits[k - 1] == '0') --k;
-  return k;
-}
-
 struct Writer {
   Ev& ev;
   bool string_mode;  // $string: 15 digits, functions as ""
@@ -131,7 +98,7 @@ struct Writer {
         out += "null";
         return true;
       case VK::Bool:
-        out += v.b ? "true" : "false";
+        out += v.truth() ? "true" : "false";
         return true;
       case VK::Num: {
         double d = v.u.d;
@@ -201,91 +168,6 @@ struct Writer {
 };
 
 }  // namespace
-
-void format_number_js(double d, std::string& out) {
-  if (!std::isfinite(d)) {
-    out += "null";
-    return;
-  }
-  if (d == 0) {
-    out += '0';
-    return;
-  }
-  if (d < 0) {
-    out += '-';
-    d = -d;
-  }
-  if (d < 1e15 && d == std::floor(d)) {
-    char buf[32];
-    auto r = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(d));
-    out.append(buf, r.ptr);
-    return;
-  }
-  // Fast path for values with few decimals (prices, measurements): the smallest k for which
-  // m = d * 10^k is an integer m < 1e15 with m / 10^k == d gives the shortest round-trip
-  // digits (division is correctly rounded and m, 10^k are exact), as JavaScript prints them.
-  if (d < 1e15 && d >= 1e-5) {
-    static constexpr double kPow10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
-    for (int k = 1; k <= 9; ++k) {
-      const double scaled = d * kPow10[k];
-      if (scaled >= 1e15) break;
-      const double m = std::nearbyint(scaled);
-      if (m / kPow10[k] != d) continue;
-      char ibuf[24];
-      auto r = std::to_chars(ibuf, ibuf + sizeof ibuf, static_cast<long long>(m));
-      const int len = int(r.ptr - ibuf);
-      const int n = len - k;  // digits before the decimal point (<= 0: leading zeros)
-      if (n <= -6) break;
-      if (n > 0) {
-        out.append(ibuf, size_t(n));
-        out += '.';
-        out.append(ibuf + n, size_t(k));
-      } else {
-        out += "0.";
-        out.append(size_t(-n), '0');
-        out.append(ibuf, size_t(len));
-      }
-      return;
-    }
-  }
-  char digits[32];
-  int e = 0;
-  const int k = shortest_digits(d, digits, e);
-  const int n = e + 1;
-  char buf[64];
-  char* o = buf;
-  if (k <= n && n <= 21) {
-    for (int i = 0; i < k; ++i) *o++ = digits[i];
-    for (int i = k; i < n; ++i) *o++ = '0';
-  } else if (0 < n && n <= 21) {
-    for (int i = 0; i < n; ++i) *o++ = digits[i];
-    *o++ = '.';
-    for (int i = n; i < k; ++i) *o++ = digits[i];
-  } else if (-6 < n && n <= 0) {
-    *o++ = '0';
-    *o++ = '.';
-    for (int i = 0; i < -n; ++i) *o++ = '0';
-    for (int i = 0; i < k; ++i) *o++ = digits[i];
-  } else {
-    *o++ = digits[0];
-    if (k > 1) {
-      *o++ = '.';
-      for (int i = 1; i < k; ++i) *o++ = digits[i];
-    }
-    *o++ = 'e';
-    int x = n - 1;
-    *o++ = x < 0 ? '-' : '+';
-    if (x < 0) x = -x;
-    char tmp[8];
-    int t = 0;
-    do {
-      tmp[t++] = char('0' + x % 10);
-      x /= 10;
-    } while (x);
-    while (t) *o++ = tmp[--t];
-  }
-  out.append(buf, size_t(o - buf));
-}
 
 void write_value(Ev& ev, const Value& v, std::string& out) {
   Writer w{ev, false, 0, out};

@@ -947,6 +947,15 @@ class Rewriter {
             n->builtin && !has_eval && std::find(bound.begin(), bound.end(), n->str) == bound.end();
       }
       if (n->kind == NK::Block) n->needs_frame = contains_bind(n.get());
+      if (n->kind == NK::ObjectCons) {
+        n->literal_keys = true;
+        for (size_t i = 0; i < n->pairs.size() && n->literal_keys; ++i) {
+          const Node* k = n->pairs[i].first;
+          if (!(k->kind == NK::Str && is_constant(k))) n->literal_keys = false;
+          for (size_t j = 0; j < i && n->literal_keys; ++j)
+            if (n->pairs[j].first->str == k->str) n->literal_keys = false;
+        }
+      }
       if (n->kind == NK::Path && n->items.size() == 1) {
         const Node* s = n->items[0];
         n->simple_name = s->kind == NK::Name && s->stages.empty() && s->predicate.empty() &&

@@ -125,7 +125,11 @@ Result<std::unique_ptr<Signature>, Error> parse_signature(std::string_view sig) 
       if (r[k] == '?') p.optional = true;
       if (r[k] == '+') p.repeat = true;
     }
+    for (char c : p.chars) p.mask |= type_bit(c);
   }
+  out->positional = true;
+  for (const auto& p : params)
+    if (p.repeat || p.type == 'a') out->positional = false;
   return out;
 }
 

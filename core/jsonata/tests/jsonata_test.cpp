@@ -175,6 +175,19 @@ TEST(JsonataFunctions, RoundLeavesIntegersAbove2To52Alone) {
             "[81133842468261710,8113384246826171,-8113384246826171,4503599627370497]");
 }
 
+// $round shifts the decimal point through the number's JavaScript text, as jsonata-js does:
+// 1.015 at 2 places is the tie 101.5, which goes to even (1.02), where x * 100 gives
+// 101.49999999999999 and 1.01. 17-digit values take the full decimal conversion. A precision
+// the text cannot hold (a fraction, 1e21 and up) or a shift past the double range ends in
+// NaN, which JSON writes as null.
+TEST(JsonataFunctions, RoundShiftsTheDecimalTextLikeJsonataJs) {
+  EXPECT_EQ(run("[$round(1.015, 2), $round(4.35, 1), $round(-4.35, 1), $round(1e-7, 7), "
+                "$round(0.1 + 0.2, 16), $round(12345.6789e-20, 22), $round(-0.4), "
+                "$round(123.456, -400), $round(0.30000000000000004, 17)]"),
+            "[1.02,4.4,-4.4,1e-7,0.3,1.234568e-16,0,0,0.30000000000000004]");
+  EXPECT_EQ(run("[$round(1.5, 400), $round(1.5, 1e21), $round(1e300, 30)]"), "[null,null,null]");
+}
+
 TEST(JsonataFunctions, NowAndMillisAreFixedPerEvaluation) {
   EXPECT_EQ(run("$millis() = $millis()"), "true");
   EXPECT_EQ(run("$now() = $now()"), "true");

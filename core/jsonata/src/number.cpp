@@ -1,0 +1,193 @@
+// JavaScript's number <-> text conversions (jsonata_number.h).
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "jsonata_number.h"
+
+namespace hotpath::jsonata::detail {
+
+int shortest_digits(double d, char* digits, int& exp10) {
+  char buf[64];
+#if defined(__EMSCRIPTEN__)
+  int len = 0;
+  for (int precision = 0; precision <= 17; ++precision) {
+    len = std::snprintf(buf, sizeof buf, "%.*e", precision, d);
+    if (std::strtod(buf, nullptr) == d) break;
+  }
+  const char* end = buf + len;
+#else
+  auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
+  const char* end = r.ptr;
+#endif
+  int k = 0;
+  const char* p = buf;
+  while (p < end && *p != 'e') {
+    if (*p >= '0' && *p <= '9') digits[k++] = *p;
+    ++p;
+  }
+  exp10 = 0;
+  if (p < end && *p == 'e') {
+    ++p;
+    bool neg = false;
+    if (p < end && (*p == '+' || *p == '-')) neg = *p++ == '-';
+    while (p < end && *p >= '0' && *p <= '9') exp10 = exp10 * 10 + (*p++ - '0');
+    if (neg) exp10 = -exp10;
+  }
+  while (k > 1 && digits[k - 1] == '0') --k;
+  return k;
+}
+
+void format_number_js(double d, std::string& out) {
+  if (!std::isfinite(d)) {
+    out += "null";
+    return;
+  }
+  if (d == 0) {
+    out += '0';
+    return;
+  }
+  if (d < 0) {
+    out += '-';
+    d = -d;
+  }
+  if (d < 1e15 && d == std::floor(d)) {
+    char buf[32];
+    auto r = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(d));
+    out.append(buf, r.ptr);
+    return;
+  }
+  // Fast path for values with few decimals (prices, measurements): the smallest k for which
+  // m = d * 10^k is an integer m < 1e15 with m / 10^k == d gives the shortest round-trip
+  // digits (division is correctly rounded and m, 10^k are exact), as JavaScript prints them.
+  if (d < 1e15 && d >= 1e-5) {
+    static constexpr double kPow10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+    for (int k = 1; k <= 9; ++k) {
+      const double scaled = d * kPow10[k];
+      if (scaled >= 1e15) break;
+      const double m = std::nearbyint(scaled);
+      // m / 10^k == d puts scaled within a few ulps of m: a multiplication rules out most
+      // candidates before the division (about 20 cycles) is paid for.
+      if (std::fabs(scaled - m) > scaled * 0x1p-50) continue;
+      if (m / kPow10[k] != d) continue;
+      char ibuf[24];
+      auto r = std::to_chars(ibuf, ibuf + sizeof ibuf, static_cast<long long>(m));
+      const int len = int(r.ptr - ibuf);
+      const int n = len - k;  // digits before the decimal point (<= 0: leading zeros)
+      if (n <= -6) break;
+      if (n > 0) {
+        out.append(ibuf, size_t(n));
+        out += '.';
+        out.append(ibuf + n, size_t(k));
+      } else {
+        out += "0.";
+        out.append(size_t(-n), '0');
+        out.append(ibuf, size_t(len));
+      }
+      return;
+    }
+  }
+  char digits[32];
+  int e = 0;
+  const int k = shortest_digits(d, digits, e);
+  const int n = e + 1;
+  char buf[64];
+  char* o = buf;
+  if (k <= n && n <= 21) {
+    for (int i = 0; i < k; ++i) *o++ = digits[i];
+    for (int i = k; i < n; ++i) *o++ = '0';
+  } else if (0 < n && n <= 21) {
+    for (int i = 0; i < n; ++i) *o++ = digits[i];
+    *o++ = '.';
+    for (int i = n; i < k; ++i) *o++ = digits[i];
+  } else if (-6 < n && n <= 0) {
+    *o++ = '0';
+    *o++ = '.';
+    for (int i = 0; i < -n; ++i) *o++ = '0';
+    for (int i = 0; i < k; ++i) *o++ = digits[i];
+  } else {
+    *o++ = digits[0];
+    if (k > 1) {
+      *o++ = '.';
+      for (int i = 1; i < k; ++i) *o++ = digits[i];
+    }
+    *o++ = 'e';
+    int x = n - 1;
+    *o++ = x < 0 ? '-' : '+';
+    if (x < 0) x = -x;
+    char tmp[8];
+    int t = 0;
+    do {
+      tmp[t++] = char('0' + x % 10);
+      x /= 10;
+    } while (x);
+    while (t) *o++ = tmp[--t];
+  }
+  out.append(buf, size_t(o - buf));
+}
+
+std::string js_number_string(double d) {
+  if (std::isnan(d)) return "NaN";
+  if (std::isinf(d)) return d < 0 ? "-Infinity" : "Infinity";
+  std::string out;
+  format_number_js(d, out);
+  return out;
+}
+
+// The text's digits as an integer m and its exponent give x = m * 10^q; the shifted value is
+// m * 10^(q + places), read back correctly rounded. When m <= 2^53 and |q + places| <= 22,
+// one correctly rounded multiplication or division by an exact power of ten is that value
+// (Clinger's fast path); otherwise the text is rebuilt for a full decimal conversion.
+double shift_decimal(double x, long places) {
+  if (!std::isfinite(x)) return std::nan("");
+  if (x == 0) return 0;  // String(-0) is "0"
+  if (places == 0) return x;
+  // Beyond this every shift overflows to Infinity or underflows to 0 anyway.
+  places = places > 100000 ? 100000 : places < -100000 ? -100000 : places;
+  char digits[32];
+  int e10 = 0;
+  const int k = shortest_digits(std::fabs(x), digits, e10);
+  uint64_t m = 0;
+  for (int i = 0; i < k; ++i) m = m * 10 + uint64_t(digits[i] - '0');
+  const long t = long(e10) - (k - 1) + places;
+  if (m <= (uint64_t(1) << 53) && t >= -22 && t <= 22) {
+    static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                        1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                        1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    const double r = t >= 0 ? double(m) * kPow10[t] : double(m) / kPow10[-t];
+    return x < 0 ? -r : r;
+  }
+  char buf[64];
+  char* o = buf;
+  if (x < 0) *o++ = '-';
+  for (int i = 0; i < k; ++i) *o++ = digits[i];
+  *o++ = 'e';
+  o = std::to_chars(o, buf + sizeof buf - 1, t).ptr;
+  *o = 0;
+#if defined(__EMSCRIPTEN__)  // its libc++ has no floating-point from_chars
+  return std::strtod(buf, nullptr);
+#else
+  // Correctly rounded like strtod, without the locale and errno machinery; out of range is
+  // left to strtod, which gives what JavaScript gives (+-Infinity or 0).
+  double r = 0;
+  auto [end, ec] = std::from_chars(buf, o, r);
+  if (ec != std::errc()) return std::strtod(buf, nullptr);
+  return r;
+#endif
+}
+
+double js_round(double x, long precision) {
+  if (precision != 0) x = shift_decimal(x, precision);
+  // Math.round: x - floor(x) is exact for every finite double (from 2^52 up it is 0), where
+  // floor(x + 0.5) would round the addition itself.
+  const double f = std::floor(x);
+  double r = x - f >= 0.5 ? f + 1 : f;
+  if (std::fabs(r - x) == 0.5 && std::fabs(std::fmod(r, 2)) == 1) r -= 1;  // ties to even
+  if (precision != 0) r = shift_decimal(r, -precision);
+  return r == 0 ? 0 : r;  // no -0
+}
+
+}  // namespace hotpath::jsonata::detail
