@@ -3,29 +3,25 @@
 // exceptions), so they measure what any export pays before doing its work.
 #include "boundary.h"
 
+#include <cstdint>
+
 namespace hotpath::node {
 namespace {
 
 napi_value Noop(napi_env, napi_callback_info) { return nullptr; }  // undefined
 
-// _viewLength(view): the element count of a Buffer/TypedArray, read in place; -1 otherwise.
+// _viewLength(view): the byte length of a Buffer/TypedArray/DataView, read in place with the
+// call the exports use for a Buffer argument (input.h: nonempty_buffer); -1 otherwise.
 napi_value ViewLength(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   napi_value out = nullptr;
   int32_t length = -1;
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) == napi_ok && argc == 1) {
-    bool is_view = false;
-    if (napi_is_typedarray(env, argv[0], &is_view) == napi_ok && is_view) {
-      napi_typedarray_type type;
-      size_t count = 0, offset = 0;
-      void* data = nullptr;
-      napi_value buffer;
-      if (napi_get_typedarray_info(env, argv[0], &type, &count, &data, &buffer, &offset) ==
-          napi_ok) {
-        length = count > INT32_MAX ? INT32_MAX : static_cast<int32_t>(count);
-      }
-    }
+  void* data = nullptr;
+  size_t bytes = 0;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) == napi_ok && argc == 1 &&
+      napi_get_buffer_info(env, argv[0], &data, &bytes) == napi_ok) {
+    length = bytes > INT32_MAX ? INT32_MAX : static_cast<int32_t>(bytes);
   }
   napi_create_int32(env, length, &out);
   return out;

@@ -44,6 +44,7 @@ void check_not_detached(Napi::Env env, napi_value arraybuffer) {
 }  // namespace
 
 bool byte_view(Napi::Env env, napi_value value, std::string_view& bytes) {
+  if (nonempty_buffer(env, value, bytes)) return true;
   bool is = false;
   if (napi_is_typedarray(env, value, &is) == napi_ok && is) {
     napi_typedarray_type type;
@@ -82,6 +83,7 @@ bool byte_view(Napi::Env env, napi_value value, std::string_view& bytes) {
 
 InputKind read_input(Napi::Env env, napi_value value, ScratchBuffer& scratch,
                      std::string_view& bytes) {
+  if (nonempty_buffer(env, value, bytes)) return InputKind::bytes;
   napi_valuetype type;
   NAPI_THROW_IF_FAILED(env, napi_typeof(env, value, &type), InputKind::none);
   if (type == napi_string) {
