@@ -237,6 +237,20 @@ function jsonataOptions(options, name = 'options') {
   return out;
 }
 
+// Native calls leave short Buffer results in this per-environment scratch and return their
+// length; copying them into a Buffer from Node's pool costs far less than a Buffer made
+// natively (its own ArrayBuffer).
+const outputScratch = native.outputScratch;
+function copyOut(length) {
+  const out = Buffer.allocUnsafe(length);
+  if (length <= 32) {
+    for (let i = 0; i < length; i++) out[i] = outputScratch[i];  // cheaper than a view + set
+  } else {
+    out.set(outputScratch.subarray(0, length));
+  }
+  return out;
+}
+
 // A compiled JSONata expression. Input is JSON text (string) or JSON bytes (Buffer, typed
 // array...), read in place; any other value is the slow path (JSON.stringify first); undefined
 // is no input. The result is JSON text: a Buffer for byte input, a string otherwise, undefined
@@ -251,20 +265,30 @@ class Expression {
     this.source = expression;
   }
 
-  #args(input, options) {
+  // The native call's options, or undefined when none is set (the call then takes one argument).
+  #options(options) {
     const o = options === undefined ? this.#defaults : { ...this.#defaults, ...jsonataOptions(options) };
-    const text = input === undefined ? undefined : toInput(input, 'input');
-    return [text, o.bindings, text !== undefined && typeof text !== 'string', o.timeoutMs, o.maxDepth];
+    return o.bindings === undefined && o.timeoutMs === undefined && o.maxDepth === undefined ? undefined : o;
   }
 
   evaluate(input, options) {
-    return this.#native.evaluate(...this.#args(input, options));
+    const text = input === undefined ? undefined : toInput(input, 'input');
+    const o = this.#options(options);
+    const r = o === undefined
+      ? this.#native.evaluate(text)
+      : this.#native.evaluate(text, o.bindings, o.timeoutMs, o.maxDepth);
+    // A short Buffer result is left in the output scratch: its length comes back.
+    return typeof r === 'number' ? copyOut(r) : r;
   }
 
   // The same on the libuv pool: the event loop keeps running while it evaluates.
   evaluateAsync(input, options) {
     try {
-      return this.#native.evaluateAsync(...this.#args(input, options));
+      const text = input === undefined ? undefined : toInput(input, 'input');
+      const o = this.#options(options);
+      return o === undefined
+        ? this.#native.evaluateAsync(text)
+        : this.#native.evaluateAsync(text, o.bindings, o.timeoutMs, o.maxDepth);
     } catch (err) {
       return Promise.reject(err);
     }

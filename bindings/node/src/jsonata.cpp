@@ -1,5 +1,6 @@
 #include "jsonata.h"
 
+#include <cstring>
 #include <string>
 #include <utility>
 
@@ -46,19 +47,28 @@ uint32_t limit_arg(const Napi::CallbackInfo& info, size_t i, const char* what) {
   return static_cast<uint32_t>(v);
 }
 
+// (input[, bindings, timeoutMs, maxDepth]): lib/ passes the options only when some are set.
+// Byte input gives a Buffer result, string input (or none) a string.
 CallArgs read_args(const Napi::CallbackInfo& info, ScratchBuffer& input_scratch,
                    ScratchBuffer& bindings_scratch) {
   CallArgs a;
   Napi::Env env = info.Env();
-  if (info.Length() > 0 && !info[0].IsUndefined()) {
-    a.input = input_bytes(env, info[0], input_scratch, "input");
-    a.has_input = true;
+  const size_t argc = info.Length();
+  if (argc > 0) {
+    const InputKind kind = read_input(env, info[0], input_scratch, a.input);
+    if (kind != InputKind::none) {
+      a.has_input = true;
+      a.as_buffer = kind == InputKind::bytes;
+    } else if (!info[0].IsUndefined()) {
+      input_bytes(env, info[0], input_scratch, "input");  // throws the TypeError
+    }
   }
-  if (info.Length() > 1 && !info[1].IsUndefined() && !info[1].IsNull())
-    a.bindings = input_bytes(env, info[1], bindings_scratch, "bindings");
-  a.as_buffer = info.Length() > 2 && info[2].ToBoolean().Value();
-  a.limits.timeout_ms = limit_arg(info, 3, "timeoutMs");
-  a.limits.max_depth = limit_arg(info, 4, "maxDepth");
+  if (argc > 1) {
+    if (!info[1].IsUndefined() && !info[1].IsNull())
+      a.bindings = input_bytes(env, info[1], bindings_scratch, "bindings");
+    a.limits.timeout_ms = limit_arg(info, 2, "timeoutMs");
+    a.limits.max_depth = limit_arg(info, 3, "maxDepth");
+  }
   return a;
 }
 
@@ -180,13 +190,27 @@ ExpressionWrap::ExpressionWrap(const Napi::CallbackInfo& info)
   expression_.emplace(std::move(compiled).value());
 }
 
+// A result for a Buffer that fits the output scratch comes back as its length: lib/ copies it
+// from `outputScratch` into a pooled Buffer (see AddonData).
 Napi::Value ExpressionWrap::Evaluate(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   AddonData& data = AddonData::of(env);
   ScratchBuffer bindings_scratch;
   CallArgs a = read_args(info, data.utf8_scratch, bindings_scratch);
   Outcome o;
+  o.out.swap(data.result_text);  // reuse its capacity
+  o.out.clear();
   run(*expression_, a, data.document, data.bindings_document, o);
+  struct GiveBack {
+    std::string& from;
+    std::string& to;
+    ~GiveBack() { to.swap(from); }
+  } give_back{o.out, data.result_text};
+  if (a.as_buffer && o.defined && !o.jsonata_error && !o.parse_error &&
+      o.out.size() <= AddonData::kOutputScratchSize) {
+    std::memcpy(data.output_scratch_data, o.out.data(), o.out.size());
+    return Napi::Number::New(env, static_cast<double>(o.out.size()));
+  }
   return result_value(env, o, a.as_buffer);
 }
 

@@ -65,6 +65,23 @@ describe('jsonata()', () => {
     assert.ok(new Expression('1') instanceof Expression);
   });
 
+  // Short Buffer results pass through a per-thread scratch (lib/index.js copyOut): each
+  // result must be its own copy, at every size, and results past the scratch still whole.
+  it('returns Buffers that later calls do not overwrite, at every size', () => {
+    const e = jsonata('$pad("", $)');
+    const sizes = [0, 1, 31, 32, 33, 1000, 65534, 65535, 70000];
+    const outs = sizes.map((n) => e.evaluate(Buffer.from(String(n))));
+    sizes.forEach((n, i) => {
+      assert.ok(Buffer.isBuffer(outs[i]));
+      assert.equal(outs[i].length, n + 2);
+      assert.equal(outs[i].toString(), JSON.stringify(' '.repeat(n)));
+    });
+    const a = jsonata('"first"').evaluate(order);
+    const b = jsonata('"second"').evaluate(order);
+    assert.equal(a.toString(), '"first"');
+    assert.equal(b.toString(), '"second"');
+  });
+
   it('returns undefined for an undefined result and for no input', () => {
     assert.equal(jsonata('nothing.here').evaluate(order), undefined);
     assert.equal(jsonata('$').evaluate(undefined), undefined);
