@@ -1116,7 +1116,7 @@ bool f_sort(Ev& ev, std::vector<Value>& a, Value& out) {
   rec.sort(0, n);
   if (ev.failed) return false;
   Array* r = ev.new_array();
-  r->v = std::move(items);
+  r->v.assign(items.begin(), items.end());
   out = Value::arr(r);
   return true;
 }

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -94,7 +95,8 @@ struct Tuple {
 };
 
 // A typed bump arena: objects live until the evaluation ends. The first `Inline` objects live
-// in the pool itself (so in the evaluation's frame); blocks are allocated after that and grow
+// in the pool itself (so in the evaluation's frame), constructed only when handed out: an
+// evaluation that needs none pays nothing for them. Blocks are allocated after that and grow
 // geometrically, so a small evaluation allocates nothing.
 template <typename T, size_t Inline = 0>
 class Pool {
@@ -102,9 +104,14 @@ class Pool {
   Pool() = default;
   Pool(const Pool&) = delete;  // objects handed out point into the pool
   Pool& operator=(const Pool&) = delete;
+  ~Pool() {
+    if constexpr (Inline > 0) {
+      for (size_t i = 0; i < inline_used_; ++i) std::destroy_at(inline_at(i));
+    }
+  }
   T* make() {
     if constexpr (Inline > 0) {
-      if (inline_used_ < Inline) return &inline_[inline_used_++];
+      if (inline_used_ < Inline) return ::new (static_cast<void*>(inline_at(inline_used_++))) T();
     }
     if (used_ == cap_) {
       cap_ = cap_ ? cap_ * 2 : 8;
@@ -116,7 +123,8 @@ class Pool {
   }
 
  private:
-  std::array<T, Inline> inline_{};
+  T* inline_at(size_t i) { return std::launder(reinterpret_cast<T*>(inline_ + i * sizeof(T))); }
+  alignas(T) unsigned char inline_[Inline > 0 ? Inline * sizeof(T) : 1];
   size_t inline_used_ = 0;
   std::vector<std::unique_ptr<T[]>> blocks_;
   size_t used_ = 0;
@@ -125,7 +133,8 @@ class Pool {
 
 class Ev {
  public:
-  // ---- arena
+  // ---- arena (seq_arena first: the arrays using it are destroyed before it)
+  SeqArena seq_arena;
   Pool<Array, 4> arrays;
   Pool<Object> objects;
   Pool<std::string> strings;
@@ -133,9 +142,13 @@ class Ev {
   Pool<Env, 2> envs;
   std::vector<std::unique_ptr<Ast>> asts;  // $eval
 
-  Array* new_array() { return arrays.make(); }
-  Array* new_seq() {
+  Array* new_array() {
     Array* a = arrays.make();
+    a->v = Values(SeqAlloc<Value>(&seq_arena));
+    return a;
+  }
+  Array* new_seq() {
+    Array* a = new_array();
     a->sequence = true;
     return a;
   }

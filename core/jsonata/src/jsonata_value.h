@@ -8,6 +8,7 @@
 #include <deque>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -124,8 +125,84 @@ struct Value {
   std::string_view sv() const { return {u.s, n}; }
 };
 
+// Storage for the items of the arrays and sequences one evaluation builds: bump allocation
+// from blocks that live until the evaluation ends (the first in the evaluation's frame), so a
+// path step's sequence costs no malloc/free pair. Freeing the latest allocation takes it back
+// (a vector that grows frees its previous buffer, usually just below); other frees are left
+// to the end, which bounds the waste of growth by the live size. Buffers above kLarge bytes
+// are ordinary heap allocations, freed when their vector lets go of them.
+class SeqArena {
+ public:
+  SeqArena() = default;
+  SeqArena(const SeqArena&) = delete;
+  SeqArena& operator=(const SeqArena&) = delete;
+  ~SeqArena() {
+    for (char* b : blocks_) ::operator delete(b);
+  }
+  void* allocate(size_t bytes) {
+    bytes = round(bytes);
+    if (bytes > kLarge) return ::operator new(bytes);
+    if (size_t(end_ - next_) < bytes) [[unlikely]]
+      refill();
+    void* p = next_;
+    next_ += bytes;
+    return p;
+  }
+  void deallocate(void* p, size_t bytes) {
+    bytes = round(bytes);
+    if (bytes > kLarge) {
+      ::operator delete(p);
+    } else if (static_cast<char*>(p) + bytes == next_) {
+      next_ = static_cast<char*>(p);
+    }
+  }
+
+ private:
+  static constexpr size_t kLarge = 16 * 1024;
+  static constexpr size_t kBlock = 64 * 1024;  // >= kLarge: any small request fits a new block
+  static size_t round(size_t bytes) { return (bytes + 15) & ~size_t(15); }
+  void refill() {
+    blocks_.push_back(static_cast<char*>(::operator new(kBlock)));
+    next_ = blocks_.back();
+    end_ = next_ + kBlock;
+  }
+  alignas(16) char first_[1024];
+  char* next_ = first_;
+  char* end_ = first_ + sizeof first_;
+  std::vector<char*> blocks_;
+};
+
+// The allocator of Array::v: from the evaluation's SeqArena, or the heap for an Array made
+// without one (a scratch Array on the stack).
+template <typename T>
+struct SeqAlloc {
+  using value_type = T;
+  using propagate_on_container_move_assignment = std::true_type;
+  using propagate_on_container_swap = std::true_type;
+  SeqArena* arena = nullptr;
+  SeqAlloc() = default;
+  explicit SeqAlloc(SeqArena* a) : arena(a) {}
+  template <typename U>
+  SeqAlloc(const SeqAlloc<U>& o) : arena(o.arena) {}  // NOLINT: rebinding
+  T* allocate(size_t n) {
+    return static_cast<T*>(arena ? arena->allocate(n * sizeof(T)) : ::operator new(n * sizeof(T)));
+  }
+  void deallocate(T* p, size_t n) {
+    if (arena)
+      arena->deallocate(p, n * sizeof(T));
+    else
+      ::operator delete(p);
+  }
+  template <typename U>
+  bool operator==(const SeqAlloc<U>& o) const {
+    return arena == o.arena;
+  }
+};
+
+using Values = std::vector<Value, SeqAlloc<Value>>;
+
 struct Array {
-  std::vector<Value> v;
+  Values v;
   bool sequence = false;
   bool keep_singleton = false;
   bool cons = false;
