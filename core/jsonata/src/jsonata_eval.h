@@ -133,7 +133,7 @@ class Pool {
 
 class Ev {
  public:
-  // ---- arena (seq_arena first: the arrays using it are destroyed before it)
+  // ---- arena (seq_arena first: the arrays and objects using it are destroyed before it)
   SeqArena seq_arena;
   Pool<Array, 4> arrays;
   Pool<Object> objects;
@@ -152,7 +152,11 @@ class Ev {
     a->sequence = true;
     return a;
   }
-  Object* new_object() { return objects.make(); }
+  Object* new_object() {
+    Object* o = objects.make();
+    o->m = decltype(o->m)(SeqAlloc<Object::Member>(&seq_arena));
+    return o;
+  }
   Func* new_func() { return funcs.make(); }
   Env* new_env(Env* parent) {
     Env* e = envs.make();

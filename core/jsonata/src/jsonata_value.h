@@ -211,7 +211,8 @@ struct Array {
 };
 
 struct Object {
-  std::vector<std::pair<std::string_view, Value>> m;
+  using Member = std::pair<std::string_view, Value>;
+  std::vector<Member, SeqAlloc<Member>> m;
   const Value* find(std::string_view key) const {
     for (auto it = m.rbegin(); it != m.rend(); ++it)
       if (json::key_equals(it->first, key)) return &it->second;
