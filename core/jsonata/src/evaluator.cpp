@@ -53,7 +53,7 @@ void Ev::entries(Value obj, std::vector<std::pair<std::string_view, Value>>& out
       // duplicate keys: JSON.parse keeps the first position and the last value
       bool dup = false;
       for (auto& p : out)
-        if (p.first == m->key) {
+        if (json::key_equals(p.first, m->key)) {
           p.second = Value::from_json(m->value);
           dup = true;
           break;
@@ -87,7 +87,7 @@ bool Ev::plain_jobj(const json::Value& j) {
   if (j.size() <= 32) {
     for (const json::Member* m = b; m != e; ++m)
       for (const json::Member* n = m + 1; n != e; ++n)
-        if (m->key.size() == n->key.size() && m->key == n->key) return false;
+        if (json::key_equals(m->key, n->key)) return false;
     return true;
   }
   std::vector<std::string_view> keys;
@@ -384,15 +384,21 @@ Value Ev::eval(const Node* e, Value input, Env* env) {
           }
         }
       } else if (in.is_object()) {
-        std::vector<std::pair<std::string_view, Value>> es;
-        entries(in, es);
-        for (auto& p : es) {
-          if (p.second.is_array()) {
-            flatten_into(p.second, res);
+        auto add = [&](Value x) {
+          if (x.is_array()) {
+            flatten_into(x, res);
             res->sequence = false;
           } else {
-            res->v.push_back(p.second);
+            res->v.push_back(x);
           }
+        };
+        if (in.k == VK::JObj && plain_jobj(*in.u.j)) {  // members in order, no copy
+          for (const json::Member* m = in.u.j->begin_members(); m != in.u.j->end_members(); ++m)
+            add(Value::from_json(m->value));
+        } else {
+          std::vector<std::pair<std::string_view, Value>> es;
+          entries(in, es);
+          for (auto& p : es) add(p.second);
         }
       }
       r = Value::arr(res);
@@ -419,6 +425,9 @@ Value Ev::eval(const Node* e, Value input, Env* env) {
             if (v.is_array()) {
               size_t n = arr_size(v);
               for (size_t i = 0; i < n; ++i) go(arr_at(v, i), d + 1);
+            } else if (v.k == VK::JObj && ev->plain_jobj(*v.u.j)) {  // members in order
+              for (const json::Member* m = v.u.j->begin_members(); m != v.u.j->end_members(); ++m)
+                go(Value::from_json(m->value), d + 1);
             } else if (v.is_object()) {
               std::vector<std::pair<std::string_view, Value>> es;
               ev->entries(v, es);
