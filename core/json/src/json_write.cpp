@@ -62,57 +62,83 @@ inline bool word_needs_escape(uint64_t w) {
          kHigh;
 }
 
-void write_string(std::string_view s, std::string& out) {
+namespace {
+
+// Escapes [p, end) into o, which has room for 6 bytes per input byte, as JSON.stringify
+// does: '"', '\\' and the C0 controls (\b \f \n \r \t or \u00XX); everything else, UTF-8
+// included, as is. Returns the end of the output.
+char* escape_into(const char* p, const char* end, char* o) {
   static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  const char* run = s.data();
-  const char* p = run;
-  const char* const end = s.data() + s.size();
   while (p != end) {
     if (end - p >= 8) {
       uint64_t word;
       std::memcpy(&word, p, 8);
       if (!word_needs_escape(word)) {
+        std::memcpy(o, p, 8);
         p += 8;
+        o += 8;
         continue;
       }
     }
-    const auto c = static_cast<unsigned char>(*p);
+    const auto c = static_cast<unsigned char>(*p++);
     if (c >= 0x20 && c != '"' && c != '\\') {
-      ++p;
+      *o++ = static_cast<char>(c);
       continue;
     }
-    out.append(run, size_t(p - run));
-    run = ++p;
+    *o++ = '\\';
     switch (c) {
       case '"':
-        out.append("\\\"", 2);
+        *o++ = '"';
         break;
       case '\\':
-        out.append("\\\\", 2);
+        *o++ = '\\';
         break;
       case '\b':
-        out.append("\\b", 2);
+        *o++ = 'b';
         break;
       case '\f':
-        out.append("\\f", 2);
+        *o++ = 'f';
         break;
       case '\n':
-        out.append("\\n", 2);
+        *o++ = 'n';
         break;
       case '\r':
-        out.append("\\r", 2);
+        *o++ = 'r';
         break;
       case '\t':
-        out.append("\\t", 2);
+        *o++ = 't';
         break;
-      default: {
-        const char escape[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
-        out.append(escape, sizeof escape);
-      }
+      default:
+        *o++ = 'u';
+        *o++ = '0';
+        *o++ = '0';
+        *o++ = kHex[c >> 4];
+        *o++ = kHex[c & 15];
     }
   }
-  out.append(run, size_t(end - run));
+  return o;
+}
+
+}  // namespace
+
+char* write_string(std::string_view s, char* out) {
+  *out++ = '"';
+  out = escape_into(s.data(), s.data() + s.size(), out);
+  *out++ = '"';
+  return out;
+}
+
+void write_string(std::string_view s, std::string& out) {
+  constexpr size_t kChunk = 256;  // input bytes escaped through the stack per round
+  char buf[6 * kChunk];
+  out.push_back('"');
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  while (p != end) {
+    const char* stop = size_t(end - p) > kChunk ? p + kChunk : end;
+    out.append(buf, size_t(escape_into(p, stop, buf) - buf));
+    p = stop;
+  }
   out.push_back('"');
 }
 

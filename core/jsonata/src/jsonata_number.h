@@ -3,6 +3,7 @@
 // $round, which shifts the decimal point through that text.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 namespace hotpath::jsonata::detail {
@@ -15,6 +16,9 @@ int shortest_digits(double d, char* digits, int& exp10);
 // Appends String(d) for a finite d as JSON.stringify writes it (-0 as "0"); non-finite
 // values append "null", as JSON.stringify writes them.
 void format_number_js(double d, std::string& out);
+// The same into `out`, which has room for kMaxNumberText bytes; returns the end.
+constexpr size_t kMaxNumberText = 32;
+char* format_number_js(double d, char* out);
 
 // Number.prototype.toString() in radix 10, including "NaN", "Infinity" and "-Infinity".
 std::string js_number_string(double d);

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 #include "jsonata_number.h"
@@ -41,25 +42,25 @@ int shortest_digits(double d, char* digits, int& exp10) {
   return k;
 }
 
-void format_number_js(double d, std::string& out) {
+char* format_number_js(double d, char* o) {
+  auto put = [&o](const char* text, size_t n) {
+    std::memcpy(o, text, n);
+    o += n;
+  };
   if (!std::isfinite(d)) {
-    out += "null";
-    return;
+    put("null", 4);
+    return o;
   }
   if (d == 0) {
-    out += '0';
-    return;
+    *o++ = '0';
+    return o;
   }
   if (d < 0) {
-    out += '-';
+    *o++ = '-';
     d = -d;
   }
-  if (d < 1e15 && d == std::floor(d)) {
-    char buf[32];
-    auto r = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(d));
-    out.append(buf, r.ptr);
-    return;
-  }
+  if (d < 1e15 && d == std::floor(d))
+    return std::to_chars(o, o + 24, static_cast<long long>(d)).ptr;
   // Fast path for values with few decimals (prices, measurements): the smallest k for which
   // m = d * 10^k is an integer m < 1e15 with m / 10^k == d gives the shortest round-trip
   // digits (division is correctly rounded and m, 10^k are exact), as JavaScript prints them.
@@ -79,40 +80,39 @@ void format_number_js(double d, std::string& out) {
       const int n = len - k;  // digits before the decimal point (<= 0: leading zeros)
       if (n <= -6) break;
       if (n > 0) {
-        out.append(ibuf, size_t(n));
-        out += '.';
-        out.append(ibuf + n, size_t(k));
+        put(ibuf, size_t(n));
+        *o++ = '.';
+        put(ibuf + n, size_t(k));
       } else {
-        out += "0.";
-        out.append(size_t(-n), '0');
-        out.append(ibuf, size_t(len));
+        *o++ = '0';
+        *o++ = '.';
+        for (int i = 0; i < -n; ++i) *o++ = '0';
+        put(ibuf, size_t(len));
       }
-      return;
+      return o;
     }
   }
   char digits[32];
   int e = 0;
   const int k = shortest_digits(d, digits, e);
   const int n = e + 1;
-  char buf[64];
-  char* o = buf;
   if (k <= n && n <= 21) {
-    for (int i = 0; i < k; ++i) *o++ = digits[i];
+    put(digits, size_t(k));
     for (int i = k; i < n; ++i) *o++ = '0';
   } else if (0 < n && n <= 21) {
-    for (int i = 0; i < n; ++i) *o++ = digits[i];
+    put(digits, size_t(n));
     *o++ = '.';
-    for (int i = n; i < k; ++i) *o++ = digits[i];
+    put(digits + n, size_t(k - n));
   } else if (-6 < n && n <= 0) {
     *o++ = '0';
     *o++ = '.';
     for (int i = 0; i < -n; ++i) *o++ = '0';
-    for (int i = 0; i < k; ++i) *o++ = digits[i];
+    put(digits, size_t(k));
   } else {
     *o++ = digits[0];
     if (k > 1) {
       *o++ = '.';
-      for (int i = 1; i < k; ++i) *o++ = digits[i];
+      put(digits + 1, size_t(k - 1));
     }
     *o++ = 'e';
     int x = n - 1;
@@ -126,7 +126,12 @@ void format_number_js(double d, std::string& out) {
     } while (x);
     while (t) *o++ = tmp[--t];
   }
-  out.append(buf, size_t(o - buf));
+  return o;
+}
+
+void format_number_js(double d, std::string& out) {
+  char buf[kMaxNumberText];
+  out.append(buf, size_t(format_number_js(d, buf) - buf));
 }
 
 std::string js_number_string(double d) {

@@ -45,31 +45,121 @@ double to_precision_15(double d) {
   return std::strtod(text, nullptr);
 }
 
+// Writes into `out` through a raw cursor: `out` is grown ahead (geometrically) and `len` is
+// the end of what has been written; finish() trims `out` to it. Appending piece by piece to a
+// std::string cost a capacity check and a call per piece, most of the time of writing.
+// True when an input number's JSON text is exactly what JavaScript prints for its value, so
+// the text can be copied: an integer of at most 2^53 (not "-0"), or a plain decimal with at
+// most 15 significant digits, no trailing zero and fewer than 6 zeros after "0." (such text
+// is the shortest that reads back as its double, and JavaScript writes values from 1e-6 up
+// without an exponent).
+bool js_canonical_number(const json::Value& j) {
+  const std::string_view t = j.number_text();
+  if (j.number_kind() == json::NumberKind::int64) {
+    const int64_t i = j.as_int64();
+    return i >= -(int64_t(1) << 53) && i <= (int64_t(1) << 53) && t != "-0";
+  }
+  if (j.number_kind() != json::NumberKind::float64 || t.empty() || t.back() == '0') return false;
+  size_t i = t[0] == '-' ? 1 : 0;
+  int digits = 0;
+  bool dot = false;
+  bool leading = true;  // no nonzero digit yet
+  int zeros_after_dot = 0;
+  for (; i < t.size(); ++i) {
+    const char c = t[i];
+    if (c == '.') {
+      dot = true;
+    } else if (c >= '0' && c <= '9') {
+      if (leading && c == '0') {
+        if (dot) ++zeros_after_dot;
+        continue;
+      }
+      leading = false;
+      ++digits;
+    } else {
+      return false;  // an exponent
+    }
+  }
+  return dot && !leading && digits <= 15 && zeros_after_dot < 6;
+}
+
 struct Writer {
   Ev& ev;
   bool string_mode;  // $string: 15 digits, functions as ""
   int indent;        // 0 = compact
   std::string& out;
   size_t out_limit = size_t(1) << 29;  // bytes: beyond this the result is refused (U1001)
+  size_t len = out.size();             // bytes of `out` written (it is longer until finish())
+
+  char* room(size_t k) {
+    if (out.size() - len < k) [[unlikely]]
+      out.resize(std::max(out.size() * 2, len + k + 1024));
+    return out.data() + len;
+  }
+  void put(char c) {
+    *room(1) = c;
+    ++len;
+  }
+  void put(const char* text, size_t k) {
+    std::memcpy(room(k), text, k);
+    len += k;
+  }
+  void put_string(std::string_view s) {
+    if (s.size() > 65536) {  // no 6x reservation for a long string: escaped in chunks
+      out.resize(len);
+      json::write_string(s, out);
+      len = out.size();
+      return;
+    }
+    char* o = room(json::string_literal_bound(s.size()));
+    len = size_t(json::write_string(s, o) - out.data());
+  }
+  void put_number(double d) {
+    char* o = room(kMaxNumberText);
+    len = size_t(format_number_js(d, o) - out.data());
+  }
+  void finish() { out.resize(len); }
+
   void newline(int level) {
-    out += '\n';
-    out.append(size_t(level * indent), ' ');
+    const size_t spaces = size_t(level * indent);
+    char* o = room(spaces + 1);
+    *o = '\n';
+    std::memset(o + 1, ' ', spaces);
+    len += spaces + 1;
+  }
+  // An input value: numbers whose text JavaScript would print as is are copied.
+  bool write_json(const json::Value& j, int level) {
+    if (j.is_number() && !string_mode && js_canonical_number(j)) {
+      const std::string_view t = j.number_text();
+      put(t.data(), t.size());
+      return true;
+    }
+    return write(Value::from_json(j), level);
   }
   // One "key":value of the object being written (after its '{'); members JSON cannot hold
   // (undefined, and functions outside string mode) are left out.
-  void member(std::string_view key, const Value& value, bool& first, int level) {
-    if (value.undef_() || (value.is_func() && !string_mode)) return;
-    if (!first) out += ',';
+  void member(std::string_view key, const json::Value& value, bool& first, int level) {
+    if (!first) put(',');
     first = false;
     if (indent) newline(level + 1);
-    json::write_string(key, out);
-    out += ':';
-    if (indent) out += ' ';
+    put_string(key);
+    put(':');
+    if (indent) put(' ');
+    write_json(value, level + 1);
+  }
+  void member(std::string_view key, const Value& value, bool& first, int level) {
+    if (value.undef_() || (value.is_func() && !string_mode)) return;
+    if (!first) put(',');
+    first = false;
+    if (indent) newline(level + 1);
+    put_string(key);
+    put(':');
+    if (indent) put(' ');
     write(value, level + 1);
   }
   void close_object(bool first, int level) {
     if (indent && !first) newline(level);
-    out += '}';
+    put('}');
   }
   // returns false when the value is not written (undefined/function at a member position)
   bool write(const Value& v, int level) {
@@ -80,7 +170,7 @@ struct Writer {
     }
     // only constructed containers can share structure (input JSON is a tree)
     if ((v.k == VK::Arr || v.k == VK::Obj) && !ev.charge_work()) return true;
-    if (out.size() > out_limit) {
+    if (len > out_limit) {
       ev.over_budget = true;
       ev.fail("U1001");
       return true;
@@ -90,15 +180,18 @@ struct Writer {
         return false;
       case VK::Func:
         if (string_mode) {
-          out += "\"\"";
+          put("\"\"", 2);
           return true;
         }
         return false;
       case VK::Null:
-        out += "null";
+        put("null", 4);
         return true;
       case VK::Bool:
-        out += v.truth() ? "true" : "false";
+        if (v.truth())
+          put("true", 4);
+        else
+          put("false", 5);
         return true;
       case VK::Num: {
         double d = v.u.d;
@@ -107,36 +200,47 @@ struct Writer {
             ev.fail("D1001");
             return true;
           }
-          out += "null";
+          put("null", 4);
           return true;
         }
         if (string_mode && d != std::floor(d)) d = to_precision_15(d);
-        format_number_js(d, out);
+        put_number(d);
         return true;
       }
       case VK::Str:
-        json::write_string(v.sv(), out);
+        put_string(v.sv());
         return true;
-      case VK::Arr:
       case VK::JArr: {
-        size_t n = arr_size(v);
-        out += '[';
-        for (size_t i = 0; i < n; ++i) {
-          if (i) out += ',';
+        const json::Value& j = *v.u.j;
+        put('[');
+        for (uint32_t i = 0; i < j.size(); ++i) {
+          if (i) put(',');
           if (indent) newline(level + 1);
-          if (!write(arr_at(v, i), level + 1)) out += "null";
+          write_json(j[i], level + 1);  // input arrays hold no undefined or functions
+        }
+        if (indent && j.size()) newline(level);
+        put(']');
+        return true;
+      }
+      case VK::Arr: {
+        size_t n = arr_size(v);
+        put('[');
+        for (size_t i = 0; i < n; ++i) {
+          if (i) put(',');
+          if (indent) newline(level + 1);
+          if (!write(arr_at(v, i), level + 1)) put("null", 4);
         }
         if (indent && n) newline(level);
-        out += ']';
+        put(']');
         return true;
       }
       case VK::JObj:
         if (ev.plain_jobj(*v.u.j)) {
           const json::Value& j = *v.u.j;
-          out += '{';
+          put('{');
           bool first = true;
           for (const json::Member* m = j.begin_members(); m != j.end_members(); ++m)
-            member(m->key, Value::from_json(m->value), first, level);
+            member(m->key, m->value, first, level);
           close_object(first, level);
           return true;
         }
@@ -147,7 +251,7 @@ struct Writer {
           for (const auto& p : v.u.o->m)
             if (!p.first.empty() && p.first[0] >= '0' && p.first[0] <= '9') plain = false;
           if (plain) {  // constructed objects have no duplicate keys: write in order
-            out += '{';
+            put('{');
             bool first = true;
             for (const auto& p : v.u.o->m) member(p.first, p.second, first, level);
             close_object(first, level);
@@ -156,7 +260,7 @@ struct Writer {
         }
         std::vector<std::pair<std::string_view, Value>> es;
         ev.entries(v, es);
-        out += '{';
+        put('{');
         bool first = true;
         for (auto& p : es) member(p.first, p.second, first, level);
         close_object(first, level);
@@ -172,6 +276,7 @@ struct Writer {
 void write_value(Ev& ev, const Value& v, std::string& out) {
   Writer w{ev, false, 0, out};
   w.write(v, 0);
+  w.finish();
 }
 
 std::string string_of(Ev& ev, Value v, bool prettify) {
@@ -186,6 +291,7 @@ std::string string_of(Ev& ev, Value v, bool prettify) {
   Writer w{ev, true, prettify ? 2 : 0, out};
   w.out_limit = size_t(std::max<int64_t>(ev.byte_budget, 0));
   w.write(v, 0);
+  w.finish();
   return out;
 }
 

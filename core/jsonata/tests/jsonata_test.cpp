@@ -188,6 +188,20 @@ TEST(JsonataFunctions, RoundShiftsTheDecimalTextLikeJsonataJs) {
   EXPECT_EQ(run("[$round(1.5, 400), $round(1.5, 1e21), $round(1e300, 30)]"), "[null,null,null]");
 }
 
+// Input numbers are written as JavaScript prints them. The writer copies an input number's
+// text when it is already that form and converts the rest: -0, trailing zeros, 1e-7 and
+// below, integers past 2^53 and texts with more than 15 significant digits.
+TEST(JsonataOutput, InputNumbersPrintAsJavaScriptDoes) {
+  const char* input =
+      "[0.0, -0, 1.50, 0.000001, 0.0000001, 9007199254740993, -9007199254740992, "
+      "123456789012345.5, 1234567890123456.7, 0.30000000000000004, 1e3, 100.25, -0.5]";
+  const char* js =
+      "[0,0,1.5,0.000001,1e-7,9007199254740992,-9007199254740992,123456789012345.5,"
+      "1234567890123456.8,0.30000000000000004,1000,100.25,-0.5]";
+  EXPECT_EQ(run("$", input), js);
+  EXPECT_EQ(run("{\"a\": $}.a", input), js);  // through a constructed object as well
+}
+
 TEST(JsonataFunctions, NowAndMillisAreFixedPerEvaluation) {
   EXPECT_EQ(run("$millis() = $millis()"), "true");
   EXPECT_EQ(run("$now() = $now()"), "true");

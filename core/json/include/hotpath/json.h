@@ -205,8 +205,12 @@ class Document {
 // Serialization: compact JSON, keys in document order, numbers written as their source text.
 void write(const Value& v, std::string& out);
 std::string to_string(const Value& v);
-// Appends s as a JSON string literal (quotes and escapes included).
+// Appends s as a JSON string literal (quotes and escapes included), escaped as
+// JSON.stringify escapes: '"', '\\' and the C0 controls; all other bytes as they are.
 void write_string(std::string_view s, std::string& out);
+// The same at `out`, which has room for string_literal_bound(s.size()) bytes; returns the end.
+constexpr size_t string_literal_bound(size_t size) { return 6 * size + 2; }
+char* write_string(std::string_view s, char* out);
 
 // Convenience: validate UTF-8 (used for error messages and by callers handling raw text).
 bool is_valid_utf8(std::string_view s);
