@@ -1497,15 +1497,30 @@ Value Ev::apply(Value proc, std::vector<Value>& args, Value input, Env* env, siz
 bool Ev::validate(const Signature* sig, std::vector<Value>& args, Value context, size_t pos,
                   const char* token_name) {
   const size_t np = sig->params.size();
-  if (sig->positional && args.size() <= np) {
+  // Matches args[0..] against params[first..] position by position; the parameters left over
+  // must be optional without '-'.
+  auto positional = [&](size_t first) {
+    if (args.size() + first > np) return false;
     size_t i = 0;
-    while (i < args.size() && (sig->params[i].mask & type_bit(type_symbol(args[i])))) ++i;
-    if (i == args.size()) {
-      while (i < np && sig->params[i].optional && !sig->params[i].context) ++i;
-      if (i == np) {
-        args.resize(np);  // parameters left out are undefined
-        return true;
-      }
+    while (i < args.size() && (sig->params[first + i].mask & type_bit(type_symbol(args[i])))) ++i;
+    if (i < args.size()) return false;
+    for (size_t k = first + i; k < np; ++k)
+      if (!sig->params[k].optional || sig->params[k].context) return false;
+    return true;
+  };
+  if (sig->positional) {
+    if (positional(0)) {
+      args.resize(np);  // parameters left out are undefined
+      return true;
+    }
+    // A '-' first parameter (`$uppercase()`, `$substringBefore(" ")` in a path): with no
+    // more arguments than the required parameters after it, no match can give it an
+    // argument, so it takes the context and the arguments follow it.
+    if (np > 0 && sig->params[0].context && args.size() <= sig->required_after_first &&
+        (sig->params[0].mask & type_bit(type_symbol(context))) && positional(1)) {
+      args.insert(args.begin(), context);
+      args.resize(np);
+      return true;
     }
   }
   char small_types[32];

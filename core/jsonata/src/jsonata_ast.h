@@ -106,6 +106,7 @@ struct Signature {
   // is the match (the greedy match takes each argument at the first parameter that accepts
   // it), so validation needs no pattern matching.
   bool positional = false;
+  size_t required_after_first = 0;  // parameters after the first without '?' or '-'
   // Matches the first `count` parameters against `types`, anchored at the start and, if
   // `whole`, at the end. On success fills spans[k] = (begin, end) per parameter and `end`.
   // `spans` (may be null) has room for `count` entries.

@@ -130,6 +130,8 @@ Result<std::unique_ptr<Signature>, Error> parse_signature(std::string_view sig) 
   out->positional = true;
   for (const auto& p : params)
     if (p.repeat || p.type == 'a') out->positional = false;
+  for (size_t k = 1; k < params.size(); ++k)
+    if (!params[k].optional) ++out->required_after_first;
   return out;
 }
 

@@ -202,6 +202,16 @@ TEST(JsonataOutput, InputNumbersPrintAsJavaScriptDoes) {
   EXPECT_EQ(run("{\"a\": $}.a", input), js);  // through a constructed object as well
 }
 
+// A '-' parameter takes the context when the call leaves it no argument (a function used
+// as a path step), and its type is checked (T0411); given an argument, it takes the argument.
+TEST(JsonataFunctions, ContextParametersTakeTheStepValue) {
+  EXPECT_EQ(run(R"(["a b", "c d"].$substringBefore(" "))"), R"(["a","c"])");
+  EXPECT_EQ(run(R"(["ab", "cd"].$uppercase())"), R"(["AB","CD"])");
+  EXPECT_EQ(run(R"(("ab").$substringBefore("ab c", " "))"), R"("ab")");
+  EXPECT_EQ(code_of("(true).$uppercase()"), "T0411");
+  EXPECT_EQ(code_of(R"(("x").$substringBefore())"), "T0410");
+}
+
 TEST(JsonataFunctions, NowAndMillisAreFixedPerEvaluation) {
   EXPECT_EQ(run("$millis() = $millis()"), "true");
   EXPECT_EQ(run("$now() = $now()"), "true");
