@@ -1508,8 +1508,37 @@ bool Ev::validate(const Signature* sig, std::vector<Value>& args, Value context,
       if (!sig->params[k].optional || sig->params[k].context) return false;
     return true;
   };
+  // Array parameters of a positional match: the subtype checked (a failure is left to the
+  // full path, which words the error), then a single value wrapped in an array.
+  auto arrays_ok = [&](size_t first) {
+    if (!sig->has_array_param) return true;
+    for (size_t i = 0; i < args.size(); ++i) {
+      const Signature::Param& p = sig->params[first + i];
+      if (p.type != 'a' || p.subtype.empty()) continue;
+      const char t = type_symbol(args[i]);
+      if (t == 'm') continue;
+      if (t != 'a') {
+        if (p.subtype.size() != 1 || p.subtype[0] != t) return false;
+        continue;
+      }
+      const size_t n = arr_size(args[i]);
+      for (size_t j = 0; j < n; ++j)
+        if (type_symbol(arr_at(args[i], j)) != p.subtype[0]) return false;
+    }
+    return true;
+  };
+  auto wrap_arrays = [&](size_t first) {
+    if (!sig->has_array_param) return;
+    for (size_t i = 0; i < args.size(); ++i) {
+      if (sig->params[first + i].type != 'a' || args[i].undef_() || args[i].is_array()) continue;
+      Array* w = new_array();
+      w->v.push_back(args[i]);
+      args[i] = Value::arr(w);
+    }
+  };
   if (sig->positional) {
-    if (positional(0)) {
+    if (positional(0) && arrays_ok(0)) {
+      wrap_arrays(0);
       args.resize(np);  // parameters left out are undefined
       return true;
     }
@@ -1517,7 +1546,8 @@ bool Ev::validate(const Signature* sig, std::vector<Value>& args, Value context,
     // more arguments than the required parameters after it, no match can give it an
     // argument, so it takes the context and the arguments follow it.
     if (np > 0 && sig->params[0].context && args.size() <= sig->required_after_first &&
-        (sig->params[0].mask & type_bit(type_symbol(context))) && positional(1)) {
+        (sig->params[0].mask & type_bit(type_symbol(context))) && positional(1) && arrays_ok(1)) {
+      wrap_arrays(1);
       args.insert(args.begin(), context);
       args.resize(np);
       return true;

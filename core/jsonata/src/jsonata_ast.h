@@ -101,11 +101,12 @@ struct Signature {
     uint16_t mask = 0;      // `chars` as type_bit()s
   };
   std::vector<Param> params;
-  // No `+` and no `a` parameter: when every supplied argument's type is in its parameter's
-  // class and the parameters left over are optional without `-`, that positional assignment
-  // is the match (the greedy match takes each argument at the first parameter that accepts
-  // it), so validation needs no pattern matching.
+  // No `+` parameter: when every supplied argument's type is in its parameter's class and
+  // the parameters left over are optional without `-`, that positional assignment is the
+  // match (the greedy match takes each argument at the first parameter that accepts it), so
+  // validation needs no pattern matching.
   bool positional = false;
+  bool has_array_param = false;     // an `a` parameter: subtype check and wrapping
   size_t required_after_first = 0;  // parameters after the first without '?' or '-'
   // Matches the first `count` parameters against `types`, anchored at the start and, if
   // `whole`, at the end. On success fills spans[k] = (begin, end) per parameter and `end`.

@@ -128,8 +128,10 @@ Result<std::unique_ptr<Signature>, Error> parse_signature(std::string_view sig) 
     for (char c : p.chars) p.mask |= type_bit(c);
   }
   out->positional = true;
-  for (const auto& p : params)
-    if (p.repeat || p.type == 'a') out->positional = false;
+  for (const auto& p : params) {
+    if (p.repeat) out->positional = false;
+    if (p.type == 'a') out->has_array_param = true;
+  }
   for (size_t k = 1; k < params.size(); ++k)
     if (!params[k].optional) ++out->required_after_first;
   return out;
