@@ -99,6 +99,31 @@ describe('jsonata()', () => {
     }
   });
 
+  // Arguments are checked against signatures positionally when they line up and by the
+  // full matcher otherwise: both ways must give jsonata-js's values and error codes.
+  it('matches jsonata-js on signatures: context arguments, array parameters, type errors', async () => {
+    const exprs = [
+      '("abc").$uppercase()', '("a b").$substringBefore(" ")', '("x").$substringBefore()',
+      '(1).$substringBefore(" ")', '(true).$uppercase()', '$length()', '("abc").$substring(1, 1)',
+      '$sum(5)', '$sum([])', '$sum(["a"])', '$sum("a")', '$sum([1, "a"])', '$sum([[1, 2], [3]])',
+      '$count(1)', '$count()', '$append(1, 2)', '$reverse(1)', '$join("a")', '$join(["a", 1])',
+      '$map(3, function($v) { $v * 2 })', '$max([])', '$sum(undefined)', '[1, 2, 3].$sum()',
+      '("abc").$pad(5)', '$substring("abc", "1")', '$zip([1, 2], [3, 4])',
+    ];
+    const settle = async (f) => {
+      try {
+        const r = await f();
+        return r === undefined ? 'undefined' : String(r);
+      } catch (err) {
+        return `error ${err.code}`;
+      }
+    };
+    for (const expr of exprs) {
+      const want = await settle(() => reference(expr, {}));
+      assert.equal(await settle(() => jsonata(expr).evaluate('{}')), want, expr);
+    }
+  });
+
   // Numbers are where two engines drift apart in the last digit: a fixed-seed spread of
   // magnitudes (prices, tiny and huge values, integers near 2^53, exact binary ties) through
   // the functions that shift, round and print them. Found $round above 2^52, $string's
