@@ -147,9 +147,10 @@ function makeValidateFunction(nv, asyncThreshold) {
   // v.errors is built only when read: the native side keeps the last failure's basic output.
   let pending = false;
   let errors = null;
+  const validateNative = nv.validate;  // bound to nv (the addon's bound_method.h)
 
   function validate(data) {
-    if (nv.validate(isBytes(data) ? data : toInput(data))) {
+    if (validateNative(isBytes(data) ? data : toInput(data))) {
       pending = false;
       errors = null;
       return true;
@@ -257,11 +258,13 @@ function copyOut(length) {
 // when the expression's result is undefined.
 class Expression {
   #native;
+  #evaluate;  // #native's evaluate, bound to it (the addon's bound_method.h)
   #defaults;
   constructor(expression, options) {
     if (typeof expression !== 'string') throw invalidArgType('expression', 'of type string', expression);
     this.#defaults = jsonataOptions(options);
     this.#native = new native.Expression(expression);
+    this.#evaluate = this.#native.evaluate;
     this.source = expression;
   }
 
@@ -274,9 +277,8 @@ class Expression {
   evaluate(input, options) {
     const text = input === undefined ? undefined : toInput(input, 'input');
     const o = this.#options(options);
-    const r = o === undefined
-      ? this.#native.evaluate(text)
-      : this.#native.evaluate(text, o.bindings, o.timeoutMs, o.maxDepth);
+    const evaluate = this.#evaluate;
+    const r = o === undefined ? evaluate(text) : evaluate(text, o.bindings, o.timeoutMs, o.maxDepth);
     // A short Buffer result is left in the output scratch: its length comes back.
     return typeof r === 'number' ? copyOut(r) : r;
   }

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "addon_data.h"
+#include "bound_method.h"
 #include "input.h"
 #include "js_errors.h"
 
@@ -176,8 +177,7 @@ class EvaluateWorker final : public Napi::AsyncWorker {
 
 Napi::Function ExpressionWrap::Define(Napi::Env env) {
   return DefineClass(env, "Expression",
-                     {InstanceMethod<&ExpressionWrap::Evaluate>("evaluate"),
-                      InstanceMethod<&ExpressionWrap::EvaluateAsync>("evaluateAsync")});
+                     {InstanceMethod<&ExpressionWrap::EvaluateAsync>("evaluateAsync")});
 }
 
 ExpressionWrap::ExpressionWrap(const Napi::CallbackInfo& info)
@@ -188,6 +188,14 @@ ExpressionWrap::ExpressionWrap(const Napi::CallbackInfo& info)
   auto compiled = jsonata::Expression::compile(info[0].As<Napi::String>().Utf8Value());
   if (!compiled.ok()) throw make_jsonata_error(env, compiled.error());
   expression_.emplace(std::move(compiled).value());
+  // evaluate(input, ...), the hot call, is an own property bound to this object.
+  bound_ = new BoundSelf{this};
+  info.This().As<Napi::Object>().Set(
+      "evaluate", bind_method<ExpressionWrap, &ExpressionWrap::Evaluate>(env, bound_, "evaluate"));
+}
+
+ExpressionWrap::~ExpressionWrap() {
+  if (bound_ != nullptr) detach(bound_);
 }
 
 // A result for a Buffer that fits the output scratch comes back as its length: lib/ copies it

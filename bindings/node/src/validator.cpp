@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "addon_data.h"
+#include "bound_method.h"
 #include "error_json.h"
 #include "input.h"
 #include "js_errors.h"
@@ -186,8 +187,7 @@ Napi::Value CompilerWrap::Compile(const Napi::CallbackInfo& info) {
 // ------------------------------------------------------------------------------------------
 Napi::Function ValidatorWrap::Define(Napi::Env env) {
   return DefineClass(env, "Validator",
-                     {InstanceMethod<&ValidatorWrap::Validate>("validate"),
-                      InstanceMethod<&ValidatorWrap::ErrorsJson>("errorsJson"),
+                     {InstanceMethod<&ValidatorWrap::ErrorsJson>("errorsJson"),
                       InstanceMethod<&ValidatorWrap::Evaluate>("evaluate"),
                       InstanceMethod<&ValidatorWrap::Check>("check"),
                       InstanceMethod<&ValidatorWrap::ValidateMany>("validateMany"),
@@ -203,6 +203,15 @@ ValidatorWrap::ValidatorWrap(const Napi::CallbackInfo& info)
   }
   validator_.emplace(*data.validator_to_adopt);
   data.validator_to_adopt = nullptr;
+  // validate(input), the hot call, is an own property bound to this object (bound_method.h).
+  bound_ = new BoundSelf{this};
+  info.This().As<Napi::Object>().Set(
+      "validate",
+      bind_method<ValidatorWrap, &ValidatorWrap::Validate>(info.Env(), bound_, "validate"));
+}
+
+ValidatorWrap::~ValidatorWrap() {
+  if (bound_ != nullptr) detach(bound_);
 }
 
 Napi::Value ValidatorWrap::Validate(const Napi::CallbackInfo& info) {

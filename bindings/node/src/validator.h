@@ -15,6 +15,8 @@
 
 namespace hotpath::node {
 
+struct BoundSelf;  // bound_method.h
+
 class CompilerWrap : public Napi::ObjectWrap<CompilerWrap> {
  public:
   static Napi::Function Define(Napi::Env env);
@@ -35,9 +37,13 @@ class ValidatorWrap : public Napi::ObjectWrap<ValidatorWrap> {
   // Only Compiler.compile creates these (it hands over the compiled validator through
   // AddonData::validator_to_adopt).
   explicit ValidatorWrap(const Napi::CallbackInfo& info);
+  ~ValidatorWrap() override;
+  ValidatorWrap(const ValidatorWrap&) = delete;
+  ValidatorWrap& operator=(const ValidatorWrap&) = delete;
 
  private:
-  // (input) -> boolean. On failure the basic output (or the parse error) is kept, and
+  // validate(input) -> boolean, an own property bound to the object (bound_method.h). On
+  // failure the basic output (or the parse error) is kept, and
   // errorsJson() turns it into ajv's array only when v.errors is read.
   Napi::Value Validate(const Napi::CallbackInfo& info);
   Napi::Value ErrorsJson(const Napi::CallbackInfo& info);
@@ -51,6 +57,7 @@ class ValidatorWrap : public Napi::ObjectWrap<ValidatorWrap> {
   Napi::Value ValidateAsync(const Napi::CallbackInfo& info);
 
   std::optional<schema::Validator> validator_;
+  BoundSelf* bound_ = nullptr;  // shared with the bound validate()
   // The last failing validate() call: its basic output, or why it was not JSON.
   schema::Output last_output_;
   std::optional<json::ParseError> last_parse_error_;

@@ -11,7 +11,7 @@ import { setImmediate as tick } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 
 import {
-  compile, countPrimes, fibonacci, fileChecksum, financialMetrics, sha256, sort, xxh3, xxh64,
+  compile, countPrimes, fibonacci, fileChecksum, financialMetrics, jsonata, sha256, sort, xxh3, xxh64,
 } from 'hotpath';
 
 const require = createRequire(import.meta.url);
@@ -91,7 +91,13 @@ describe('wrong argument types', () => {
     assert.throws(() => nv.validate({}), ARG_TYPE);
     assert.throws(() => nv.validateMany(null), ARG_TYPE);
     assert.throws(() => nv.check('{}', 'verbose'), { code: 'ERR_INVALID_ARG_VALUE' });
-    assert.throws(() => nv.validate.call({}, '{}'), Error);  // wrong receiver
+    // validate is bound to its validator (bound_method.h), as Function.prototype.bind would
+    // bind it: the receiver does not matter. The prototype methods check theirs.
+    assert.equal(nv.validate.call({}, '{}'), true);
+    assert.throws(() => nv.check.call({}, '{}'), Error);  // wrong receiver
+    const ne = new native.Expression('1 + 1');
+    assert.equal(ne.evaluate.call(null, '{}'), '2');
+    assert.throws(() => ne.evaluateAsync.call({}, '{}'), Error);
     assert.throws(() => new native.Compiler('yes'), ARG_TYPE);
     assert.throws(() => new native.Compiler(false, 'draft5'), { code: 'ERR_INVALID_ARG_VALUE' });
     assert.throws(() => native.sort({}), ARG_TYPE);
@@ -208,6 +214,27 @@ describe('garbage collection', () => {
   it('many validators can be created and dropped', () => {
     for (let i = 0; i < 2000; i++) compile({ type: 'object', properties: { [`p${i}`]: { minimum: i } } })(`{"p${i}":${i}}`);
     gc();
+  });
+
+  // validate and evaluate are native functions bound to their objects (bound_method.h): the
+  // object and the function are finalized in either order, and a kept function keeps working.
+  it('bound validate and evaluate functions outlive collections in any order', async () => {
+    const kept = [];
+    for (let i = 0; i < 3000; i++) {
+      const v = compile({ type: 'integer', minimum: i });
+      const e = jsonata(`$ + ${i}`);
+      assert.equal(v(String(i)), true);
+      assert.equal(e.evaluate('1'), String(1 + i));
+      if (i % 500 === 0) kept.push([i, v, e]);
+    }
+    for (let r = 0; r < 3; r++) {
+      await tick();
+      gc();
+    }
+    for (const [i, v, e] of kept) {
+      assert.equal(v(String(i - 1)), false);
+      assert.equal(e.evaluate(Buffer.from('2')).toString(), String(2 + i));
+    }
   });
 });
 
