@@ -343,12 +343,27 @@ bool decode_base64(std::string_view in, std::string& out) {
   return true;
 }
 
-// Evaluates `child` against `value` with the evaluation path extended by `seg1[/seg2]` and
-// the instance location by `iseg`.
 bool check_leaf(const Node* n, const json::Value& inst, const Ctx& c);
 
+// Evaluates `child` against `value` with the evaluation path extended by `seg1[/seg2]` and
+// the instance location by `iseg`.
 HP_NOINLINE bool eval_child_basic(const Node* child, const json::Value& value, Ctx& c,
                                   Annotations* ann, std::string_view seg1, Seg seg2, Seg iseg) {
+  // Most subtrees of an invalid instance are valid: a flag-mode pass (no paths, no messages,
+  // stops at the first failure) settles those, and only a failing subtree is walked again in
+  // basic mode to word its errors. Not when the caller collects annotations, which flag mode
+  // would gather differently.
+  if (ann == nullptr) {
+    bool ok;
+    {
+      FlagMode fm(c);
+      const Node* target = child->flag_target;
+      ok = target->leaf      ? check_leaf(target, value, c)
+           : target->is_bool ? target->bool_value
+                             : eval(target, value, c, nullptr);
+    }
+    if (ok) return true;
+  }
   PathMark km(c.kpath), im(c.ipath);
   push_segment(c.kpath, seg1);
   push_segment(c.kpath, seg2);
