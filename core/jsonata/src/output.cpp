@@ -136,25 +136,23 @@ struct Writer {
     }
     return write(Value::from_json(j), level);
   }
-  // One "key":value of the object being written (after its '{'); members JSON cannot hold
-  // (undefined, and functions outside string mode) are left out.
-  void member(std::string_view key, const json::Value& value, bool& first, int level) {
+  // The `"key":` of a member of the object being written (after its '{').
+  void member_key(std::string_view key, bool& first, int level) {
     if (!first) put(',');
     first = false;
     if (indent) newline(level + 1);
     put_string(key);
     put(':');
     if (indent) put(' ');
+  }
+  void member(std::string_view key, const json::Value& value, bool& first, int level) {
+    member_key(key, first, level);
     write_json(value, level + 1);
   }
+  // Members JSON cannot hold (undefined, and functions outside string mode) are left out.
   void member(std::string_view key, const Value& value, bool& first, int level) {
     if (value.undef_() || (value.is_func() && !string_mode)) return;
-    if (!first) put(',');
-    first = false;
-    if (indent) newline(level + 1);
-    put_string(key);
-    put(':');
-    if (indent) put(' ');
+    member_key(key, first, level);
     write(value, level + 1);
   }
   void close_object(bool first, int level) {
