@@ -136,9 +136,9 @@ class Ev {
   // ---- arena (seq_arena first: the arrays and objects using it are destroyed before it)
   SeqArena seq_arena;
   Pool<Array, 4> arrays;
-  Pool<Object> objects;
-  Pool<std::string> strings;
-  Pool<Func> funcs;
+  Pool<Object, 2> objects;
+  Pool<std::string, 4> strings;
+  Pool<Func, 2> funcs;
   Pool<Env, 2> envs;
   std::vector<std::unique_ptr<Ast>> asts;  // $eval
 
