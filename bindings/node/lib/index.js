@@ -228,7 +228,13 @@ function limitOption(options, name) {
 function jsonataOptions(options, name = 'options') {
   if (options === undefined) return {};
   if (options === null || typeof options !== 'object') throw invalidArgType(name, 'of type object', options);
-  const out = { timeoutMs: limitOption(options, 'timeoutMs'), maxDepth: limitOption(options, 'maxDepth') };
+  // Only the options given: per-call options are spread over the expression's, so an absent
+  // one must not override a default with undefined.
+  const out = {};
+  const timeoutMs = limitOption(options, 'timeoutMs');
+  const maxDepth = limitOption(options, 'maxDepth');
+  if (timeoutMs !== undefined) out.timeoutMs = timeoutMs;
+  if (maxDepth !== undefined) out.maxDepth = maxDepth;
   if (options.bindings !== undefined) {
     const b = options.bindings;
     if (isBytes(b) || fromArrayBuffer(b) !== undefined) out.bindings = toBytes(b, `${name}.bindings`);
@@ -288,9 +294,7 @@ class Expression {
     try {
       const text = input === undefined ? undefined : toInput(input, 'input');
       const o = this.#options(options);
-      return o === undefined
-        ? this.#native.evaluateAsync(text)
-        : this.#native.evaluateAsync(text, o.bindings, o.timeoutMs, o.maxDepth);
+      return this.#native.evaluateAsync(text, o?.bindings, o?.timeoutMs, o?.maxDepth);
     } catch (err) {
       return Promise.reject(err);
     }

@@ -13,6 +13,10 @@
 
 namespace hotpath::node {
 
+// Scratch buffers grown past this by one call are released after it, so one huge input or
+// result does not stay allocated for the life of the environment.
+constexpr size_t kKeepScratchBytes = size_t(16) << 20;
+
 struct AddonData {
   // Constructors of the ObjectWraps, so C++ can create instances (Compiler::compile returns a
   // Validator).

@@ -212,7 +212,10 @@ Napi::Value ExpressionWrap::Evaluate(const Napi::CallbackInfo& info) {
   struct GiveBack {
     std::string& from;
     std::string& to;
-    ~GiveBack() { to.swap(from); }
+    ~GiveBack() {
+      to.swap(from);
+      if (to.capacity() > kKeepScratchBytes) std::string().swap(to);
+    }
   } give_back{o.out, data.result_text};
   if (a.as_buffer && o.defined && !o.jsonata_error && !o.parse_error &&
       o.out.size() <= AddonData::kOutputScratchSize) {

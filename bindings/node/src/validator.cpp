@@ -14,7 +14,6 @@ namespace {
 
 // Scratch space above this is returned to the allocator after the call, so one huge string
 // does not pin its size for the life of the thread.
-constexpr size_t kKeepScratchBytes = size_t(16) << 20;
 
 bool is_blank(std::string_view line) {
   for (char c : line) {

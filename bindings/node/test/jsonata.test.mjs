@@ -221,6 +221,11 @@ describe('jsonata()', () => {
     assert.throws(() => forever.evaluate(undefined, { timeoutMs: 50 }), { code: 'U1001' });
     const deep = jsonata('($f := function($n) { $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100000))');
     assert.throws(() => deep.evaluate(undefined, { maxDepth: 200 }), { code: 'U1001' });
+    // Limits given to jsonata() hold when a call passes other options (bindings).
+    const deepLimited = jsonata('($f := function($n) { $n = 0 ? 0 : 1 + $f($n - 1) }; $f($depth))', { maxDepth: 200 });
+    assert.throws(() => deepLimited.evaluate(undefined, { bindings: { depth: 1000 } }), { code: 'U1001' });
+    assert.equal(jsonata(deepLimited.source).evaluate(undefined, { bindings: { depth: 1000 } }), '1000');
+    assert.equal(deepLimited.evaluate(undefined, { bindings: { depth: 10 } }), '10');
     // Without a configured limit, unbounded recursion still ends in an error, not a crash.
     assert.throws(() => deep.evaluate(), (err) => typeof err.code === 'string' && err.code.length === 5);
   });

@@ -1,4 +1,5 @@
 // Serialization (compact JSON, numbers as their source text) and the UTF-8 helpers.
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -129,17 +130,26 @@ char* write_string(std::string_view s, char* out) {
 }
 
 void write_string(std::string_view s, std::string& out) {
-  constexpr size_t kChunk = 256;  // input bytes escaped through the stack per round
-  char buf[6 * kChunk];
-  out.push_back('"');
+  // Escaped straight into `out`, grown to the worst case; a long string goes in chunks so the
+  // reservation stays within 6x of a chunk, not of the string.
+  constexpr size_t kChunk = 4096;
+  const size_t start = out.size();
+  out.resize(start + string_literal_bound(std::min(s.size(), kChunk)));
+  char* o = out.data() + start;
+  *o++ = '"';
   const char* p = s.data();
   const char* const end = p + s.size();
-  while (p != end) {
+  while (true) {
     const char* stop = size_t(end - p) > kChunk ? p + kChunk : end;
-    out.append(buf, size_t(escape_into(p, stop, buf) - buf));
+    o = escape_into(p, stop, o);
     p = stop;
+    if (p == end) break;
+    const size_t used = size_t(o - out.data());
+    out.resize(used + string_literal_bound(std::min(size_t(end - p), kChunk)));
+    o = out.data() + used;
   }
-  out.push_back('"');
+  *o++ = '"';
+  out.resize(size_t(o - out.data()));
 }
 
 void write(const Value& v, std::string& out) {

@@ -56,6 +56,24 @@ TEST(JsonWrite, write_string_appends_a_quoted_literal) {
   EXPECT_EQ(empty, "\"\"");
 }
 
+// Long strings are escaped in chunks of 4096 input bytes: escapes on and around the chunk
+// edges, and both forms (std::string and a caller's buffer) give the same bytes.
+TEST(JsonWrite, write_string_escapes_long_strings_across_chunks) {
+  std::string s(10000, 'a');
+  std::string want = "\"";
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (i % 4096 == 4095 || i % 4096 == 0 || i % 997 == 0) s[i] = i % 2 ? '"' : '\n';
+  }
+  for (char c : s) want += c == '"' ? "\\\"" : c == '\n' ? "\\n" : std::string(1, c);
+  want += '"';
+  std::string out = "x";
+  write_string(s, out);
+  EXPECT_EQ(out, "x" + want);
+  std::string buf(string_literal_bound(s.size()), '\0');
+  buf.resize(size_t(write_string(s, buf.data()) - buf.data()));
+  EXPECT_EQ(buf, want);
+}
+
 TEST(JsonWrite, to_string_of_hand_built_values) {
   const Value items[] = {Value::null(), Value::boolean(true), Value::string("s", 1)};
   const Member members[] = {{"k", Value::array(items, 3)},

@@ -1,6 +1,5 @@
 // The JSONata standard library.
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>

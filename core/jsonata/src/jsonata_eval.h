@@ -3,7 +3,6 @@
 // Ast is only read, so one Expression can be evaluated from many threads at once.
 #pragma once
 
-#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -106,12 +105,13 @@ class Pool {
   Pool& operator=(const Pool&) = delete;
   ~Pool() {
     if constexpr (Inline > 0) {
-      for (size_t i = 0; i < inline_used_; ++i) std::destroy_at(inline_at(i));
+      for (size_t i = 0; i < inline_used_; ++i)
+        std::destroy_at(std::launder(reinterpret_cast<T*>(slot(i))));
     }
   }
   T* make() {
     if constexpr (Inline > 0) {
-      if (inline_used_ < Inline) return ::new (static_cast<void*>(inline_at(inline_used_++))) T();
+      if (inline_used_ < Inline) return ::new (slot(inline_used_++)) T();
     }
     if (used_ == cap_) {
       cap_ = cap_ ? cap_ * 2 : 8;
@@ -123,7 +123,7 @@ class Pool {
   }
 
  private:
-  T* inline_at(size_t i) { return std::launder(reinterpret_cast<T*>(inline_ + i * sizeof(T))); }
+  void* slot(size_t i) { return inline_ + i * sizeof(T); }
   alignas(T) unsigned char inline_[Inline > 0 ? Inline * sizeof(T) : 1];
   size_t inline_used_ = 0;
   std::vector<std::unique_ptr<T[]>> blocks_;

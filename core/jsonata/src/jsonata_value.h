@@ -127,10 +127,10 @@ struct Value {
 
 // Storage for the items of the arrays and sequences one evaluation builds: bump allocation
 // from blocks that live until the evaluation ends (the first in the evaluation's frame), so a
-// path step's sequence costs no malloc/free pair. Freeing the latest allocation takes it back
-// (a vector that grows frees its previous buffer, usually just below); other frees are left
-// to the end, which bounds the waste of growth by the live size. Buffers above kLarge bytes
-// are ordinary heap allocations, freed when their vector lets go of them.
+// path step's sequence costs no malloc/free pair. A buffer a growing vector lets go of stays
+// until the end (it was allocated before its replacement, so it is rarely the latest
+// allocation, which alone is taken back): growth wastes at most the live size. Buffers above
+// kLarge bytes are ordinary heap allocations, freed when their vector lets go of them.
 class SeqArena {
  public:
   SeqArena() = default;

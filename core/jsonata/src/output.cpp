@@ -3,7 +3,6 @@
 // objects and null in arrays) and $string's variant (15 significant digits, functions as "",
 // optional 2-space indentation).
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -45,9 +44,6 @@ double to_precision_15(double d) {
   return std::strtod(text, nullptr);
 }
 
-// Writes into `out` through a raw cursor: `out` is grown ahead (geometrically) and `len` is
-// the end of what has been written; finish() trims `out` to it. Appending piece by piece to a
-// std::string cost a capacity check and a call per piece, most of the time of writing.
 // True when an input number's JSON text is exactly what JavaScript prints for its value, so
 // the text can be copied: an integer of at most 2^53 (not "-0"), or a plain decimal with at
 // most 15 significant digits, no trailing zero and fewer than 6 zeros after "0." (such text
@@ -55,6 +51,7 @@ double to_precision_15(double d) {
 // without an exponent).
 bool js_canonical_number(const json::Value& j) {
   const std::string_view t = j.number_text();
+  if (t.empty()) return false;  // a number built in code, without source text
   if (j.number_kind() == json::NumberKind::int64) {
     const int64_t i = j.as_int64();
     return i >= -(int64_t(1) << 53) && i <= (int64_t(1) << 53) && t != "-0";
@@ -83,6 +80,9 @@ bool js_canonical_number(const json::Value& j) {
   return dot && !leading && digits <= 15 && zeros_after_dot < 6;
 }
 
+// Writes into `out` through a raw cursor: `out` is grown ahead (geometrically) and `len` is
+// the end of what has been written; finish() trims `out` to it. Appending piece by piece to a
+// std::string cost a capacity check and a call per piece, most of the time of writing.
 struct Writer {
   Ev& ev;
   bool string_mode;  // $string: 15 digits, functions as ""

@@ -122,6 +122,8 @@ struct Ctx {
   int depth = 0;
   bool too_deep = false;
   uintptr_t stack_floor = hotpath::stack_floor();  // read once per call (thread-local)
+  // Basic mode: enclosing children whose flag-mode pre-check failed (eval_child_basic).
+  int failed_prechecks = 0;
 };
 
 // Restores a path to its length at construction.
@@ -352,8 +354,10 @@ HP_NOINLINE bool eval_child_basic(const Node* child, const json::Value& value, C
   // Most subtrees of an invalid instance are valid: a flag-mode pass (no paths, no messages,
   // stops at the first failure) settles those, and only a failing subtree is walked again in
   // basic mode to word its errors. Not when the caller collects annotations, which flag mode
-  // would gather differently.
-  if (ann == nullptr) {
+  // would gather differently, and not below two failed pre-checks: each level on the way to a
+  // deep failure would otherwise pass over its whole subtree again (depth x size).
+  const bool precheck = ann == nullptr && c.failed_prechecks < 2;
+  if (precheck) {
     bool ok;
     {
       FlagMode fm(c);
@@ -368,7 +372,10 @@ HP_NOINLINE bool eval_child_basic(const Node* child, const json::Value& value, C
   push_segment(c.kpath, seg1);
   push_segment(c.kpath, seg2);
   push_segment(c.ipath, iseg);
-  return eval(child, value, c, ann);
+  if (precheck) ++c.failed_prechecks;
+  const bool ok = eval(child, value, c, ann);
+  if (precheck) --c.failed_prechecks;
+  return ok;
 }
 
 // Flag mode (the hot case) is inlined into the applicators and builds no path segments;
