@@ -274,8 +274,8 @@ const char* parse_number(const char* text, Value& out) {
       scale <= 22) {
     double d = static_cast<double>(mantissa);
     d = scale < 0 ? d / kPow10[-scale] : d * kPow10[scale];
-    out =
-        Value::number(NumberKind::float64, text, static_cast<uint32_t>(s - text), neg ? -d : d, 0);
+    out = Value::decimal(text, static_cast<uint32_t>(s - text), neg ? -d : d, mantissa,
+                         static_cast<int>(scale));
     return s;
   }
   return parse_float(text, s, neg, out);
@@ -551,8 +551,26 @@ bool Divisor::divides(const Value& a) const {
   uint64_t A = 0;
   int64_t ea = 0;
   bool na = false;
-  if (short_ && short_decimal(a.number_text(), A, ea, na)) {
+  int e10 = 0;
+  bool short_a = false;
+  if (short_) {
+    if (a.exact_decimal(A, e10)) {  // the parser's digits: no need to re-read the text
+      ea = e10;
+      short_a = true;
+    } else if (a.number_kind() == NumberKind::int64) {
+      A = a.as_int64() < 0 ? 0 - static_cast<uint64_t>(a.as_int64())
+                           : static_cast<uint64_t>(a.as_int64());
+      short_a = true;
+    } else {
+      short_a = short_decimal(a.number_text(), A, ea, na);
+    }
+  }
+  if (short_a) {
     if (A == 0) return true;
+    while (ea < exp_ && A % 10 == 0) {  // trailing zeros ("1.50") only matter here
+      A /= 10;
+      ++ea;
+    }
     if (ea < exp_) return false;  // B * 10^(eb-ea) would have to divide A: no factor 10 in A
     if (digits_ == 1) return true;
     return mul_mod(A % digits_, pow10_mod(static_cast<uint64_t>(ea - exp_), digits_), digits_) == 0;

@@ -259,22 +259,62 @@ TEST(JsonNumber, is_multiple_of_short_path_agrees_with_the_general_path) {
     std::string a = std::to_string(cents / 100) + "." + std::to_string(100 + cents % 100).substr(1);
     if (i % 3 == 0) a = "-" + a;
     if (i % 7 == 0) a = std::to_string(cents) + "e-" + std::to_string(rng() % 5);
+    if (i % 11 == 0) a = std::to_string(cents);  // an int64: its own short path
     for (const char* d : divisors) {
-      const bool slow_text_has_point = a.find('.') != std::string::npos;
-      const std::string padded =
-          slow_text_has_point ? a + zeros
-                              : a.substr(0, a.find('e')) + "." + zeros + a.substr(a.find('e'));
+      const size_t e = a.find('e');
+      const std::string padded = a.find('.') != std::string::npos ? a + zeros
+                                 : e == std::string::npos
+                                     ? a + "." + zeros
+                                     : a.substr(0, e) + "." + zeros + a.substr(e);
       ASSERT_EQ(multiple(a, d), multiple(padded, d)) << a << " / " << d;
       ++checked;
     }
   }
   EXPECT_EQ(checked, 20000 * 14);
+  EXPECT_TRUE(multiple("1.50", "0.5"));
+  EXPECT_FALSE(multiple("1.50", "0.4"));
+  EXPECT_TRUE(multiple("12.300", "0.1"));
+  EXPECT_FALSE(multiple("12.310", "0.1"));
+  EXPECT_TRUE(multiple("-120", "0.3"));
+  EXPECT_TRUE(multiple("-9223372036854775808", "0.5"));
   EXPECT_TRUE(multiple("172.35", "0.01"));
   EXPECT_FALSE(multiple("172.355", "0.01"));
   EXPECT_TRUE(multiple("0.75", "0.25"));
   EXPECT_FALSE(multiple("0.7", "0.25"));
   EXPECT_TRUE(multiple("1e5", "2.5e1"));
   EXPECT_TRUE(multiple("0.0", "0.3"));
+}
+
+// The parser records the exact decimal of a short float (what multipleOf reads), digits as
+// written, trailing zeros included.
+TEST(JsonNumber, short_floats_carry_their_exact_decimal) {
+  struct Case {
+    const char* text;
+    bool exact;
+    uint64_t digits;
+    int exp10;
+  } cases[] = {{"1.50", true, 150, -2},
+               {"-406.24", true, 40624, -2},
+               {"0.0", true, 0, -1},
+               {"25e1", true, 25, 1},
+               {"1.5e-3", true, 15, -4},
+               {"12", false, 0, 0},                      // int64: as_int64 is exact
+               {"1e400", false, 0, 0},                   // beyond double range
+               {"1e23", false, 0, 0},                    // exponent past Clinger's fast path
+               {"12345678901234567890.5", false, 0, 0},  // more than 19 digits
+               {"9007199254740993.0", false, 0, 0}};     // mantissa above 2^53
+  for (const Case& c : cases) {
+    Number n(c.text);
+    uint64_t digits = 0;
+    int exp10 = 0;
+    ASSERT_EQ(n.value().exact_decimal(digits, exp10), c.exact) << c.text;
+    if (!c.exact) continue;
+    EXPECT_EQ(digits, c.digits) << c.text;
+    EXPECT_EQ(exp10, c.exp10) << c.text;
+  }
+  uint64_t digits;
+  int exp10;
+  EXPECT_FALSE(Value::number(NumberKind::float64, "0.5", 3, 0.5, 0).exact_decimal(digits, exp10));
 }
 
 TEST(JsonNumber, is_multiple_of_divisors_beyond_64_bits) {

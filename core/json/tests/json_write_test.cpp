@@ -147,6 +147,19 @@ TEST(JsonUtf8, count_code_points_counts_characters_not_bytes) {
   EXPECT_EQ(count_code_points(""), 0u);
   EXPECT_EQ(count_code_points("abc"), 3u);
   EXPECT_EQ(count_code_points("\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80"), 3u);
+  // Eight bytes at a time and the tail: every length, a 2-, 3- or 4-byte character at every
+  // offset (so across the word edges).
+  const char* wide[] = {"\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80"};
+  for (size_t ascii = 0; ascii <= 40; ++ascii) {
+    EXPECT_EQ(count_code_points(std::string(ascii, 'x')), ascii);
+    for (const char* w : wide) {
+      for (size_t at = 0; at <= ascii; ++at) {
+        std::string s(ascii, 'x');
+        s.insert(at, w);
+        ASSERT_EQ(count_code_points(s), ascii + 1) << ascii << " " << at;
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -45,7 +45,17 @@ class Value {
   NumberKind number_kind() const { return static_cast<NumberKind>(sub_); }
   int64_t as_int64() const { return n_.i; }
   uint64_t as_uint64() const { return n_.u; }
-  double as_double() const { return d_; }                         // always set for numbers
+  double as_double() const { return d_; }  // always set for numbers
+  // A float64 whose text has at most 19 significant digits and a decimal exponent within
+  // +-22 is exactly `digits * 10^exp10` (digits may end in zeros: "1.50" is 150e-2); the
+  // parser records that on its fast path so exact arithmetic (multipleOf) need not re-read
+  // the text. False for other numbers, and for values not built by the parser.
+  bool exact_decimal(uint64_t& digits, int& exp10) const {
+    if (exp10_ == kNoExp10) return false;
+    digits = n_.u;
+    exp10 = exp10_;
+    return true;
+  }
   std::string_view number_text() const { return {p_.s, size_}; }  // exact JSON source text
   // True when the number's mathematical value is an integer (1.0, 1e3 and 1e400 are).
   bool is_integer() const;
@@ -75,14 +85,21 @@ class Value {
   static Value number(NumberKind k, const char* text, uint32_t n, double d, int64_t i) {
     return Value(Type::number, static_cast<uint8_t>(k), false, n, text, d, i);
   }
+  // A float64 that is exactly |digits| * 10^exp10 (see exact_decimal; |exp10| <= 22).
+  static Value decimal(const char* text, uint32_t n, double d, uint64_t digits, int exp10) {
+    return Value(Type::number, static_cast<uint8_t>(NumberKind::float64), false, n, text, d,
+                 static_cast<int64_t>(digits), static_cast<int8_t>(exp10));
+  }
   static Value array(const Value* items, uint32_t n) { return Value(n, items); }
   static Value object(const Member* m, uint32_t n) { return Value(n, m); }
 
   Value() = default;
 
  private:
-  Value(Type t, uint8_t sub, bool b, uint32_t size, const char* p, double d, int64_t i)
-      : type_(t), sub_(sub), b_(b), size_(size), p_{p}, d_(d), n_{i} {}
+  static constexpr int8_t kNoExp10 = INT8_MIN;
+  Value(Type t, uint8_t sub, bool b, uint32_t size, const char* p, double d, int64_t i,
+        int8_t exp10 = kNoExp10)
+      : type_(t), sub_(sub), b_(b), exp10_(exp10), size_(size), p_{p}, d_(d), n_{i} {}
   Value(uint32_t size, const Value* items) : type_(Type::array), size_(size), p_{.items = items} {}
   Value(uint32_t size, const Member* members)
       : type_(Type::object), size_(size), p_{.members = members} {}
@@ -90,13 +107,15 @@ class Value {
   Type type_ = Type::null;
   uint8_t sub_ = 0;
   bool b_ = false;
+  int8_t exp10_ = kNoExp10;  // numbers: see exact_decimal (in what would be padding)
   uint32_t size_ = 0;
   union {
     const char* s;
     const Value* items;
     const Member* members;
   } p_{nullptr};
-  // numbers only: d_ always; n_ holds the exact integer for int64/uint64 kinds
+  // numbers only: d_ always; n_ holds the exact integer for int64/uint64 kinds, and the
+  // decimal digits of an exact_decimal float64
   double d_ = 0;
   union {
     int64_t i;
