@@ -1,6 +1,7 @@
 // Compiler: turns indexed schema documents (SchemaStore) into a Program of Nodes.
 // Nodes are created on first reference and filled from a work queue, so deep $ref chains
 // and recursive schemas compile without recursion.
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <climits>
@@ -11,6 +12,8 @@
 #include <limits>
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
+#include <vector>
 
 #include "program.h"
 #include "store.h"
@@ -163,6 +166,7 @@ class ProgramBuilder {
     }
     if (!check_cycles()) return false;
     link_ref_chains();
+    for (Node& node : prog_.nodes) assign_member_memo(node);
     return true;
   }
 
@@ -194,6 +198,88 @@ class ProgramBuilder {
       props->required_mask |= mask;
       k.flag = true;  // folded into props
     }
+  }
+
+  // Makes `owner` a member-memo node (see Node::member_memo) when a subschema applied in
+  // place below it (through allOf/anyOf/oneOf/not/if/then/else/dependentSchemas/$ref, on
+  // the same instance) has a `properties` or `required` whose names are all among the
+  // owner's `properties`. A subschema reached from several owners serves the first; the
+  // evaluator checks the owner before reading a memo.
+  void assign_member_memo(Node& owner) {
+    if (owner.is_bool || owner.tracks_annotations || prog_.uses_dynamic_scope) return;
+    Keyword* props = nullptr;
+    for (Keyword& k : owner.keywords)
+      if (k.op == Op::properties) props = &k;
+    if (!props || props->names.empty() || props->names.size() > 64) return;
+    auto owner_index = [&](const std::string& name) { return props->name_table.find(name); };
+    bool used = false;
+    std::vector<const Node*> todo;
+    std::unordered_set<const Node*> seen{&owner};
+    auto push_in_place = [&](const Node& n) {
+      for (const Keyword& k : n.keywords) {
+        switch (k.op) {
+          case Op::ref:
+          case Op::all_of:
+          case Op::any_of:
+          case Op::one_of:
+          case Op::not_:
+          case Op::if_then_else:
+          case Op::dependent_schemas:
+            for (const Node* c : {k.child, k.child2, k.child3})
+              if (c && seen.insert(c).second) todo.push_back(c);
+            for (const Node* c : k.children)
+              if (seen.insert(c).second) todo.push_back(c);
+            break;
+          default:
+            break;
+        }
+      }
+    };
+    push_in_place(owner);
+    while (!todo.empty()) {
+      // The builder owns every node (prog_.nodes); the graph hands out const pointers.
+      Node& n = const_cast<Node&>(*todo.back());
+      todo.pop_back();
+      if (n.is_bool || n.tracks_annotations) continue;
+      for (Keyword& k : n.keywords) {
+        if (k.memo_owner) continue;
+        if (k.op == Op::properties && !k.additional && k.patterns.empty() && !k.names.empty()) {
+          std::vector<uint8_t> index;
+          for (const std::string& name : k.names) {
+            const int j = owner_index(name);
+            if (j < 0) break;
+            index.push_back(static_cast<uint8_t>(j));
+          }
+          if (index.size() != k.names.size()) continue;
+          k.memo_owner = &owner;
+          k.memo_index = std::move(index);
+          used = true;
+        } else if (k.op == Op::required && !k.flag && !k.names.empty()) {
+          uint64_t mask = 0;
+          bool all = true;
+          for (const std::string& name : k.names) {
+            const int j = owner_index(name);
+            if (j < 0) {
+              all = false;
+              break;
+            }
+            mask |= uint64_t(1) << j;
+          }
+          if (!all) continue;
+          k.memo_owner = &owner;
+          k.memo_mask = mask;
+          used = true;
+        }
+      }
+      push_in_place(n);
+    }
+    if (!used) return;
+    owner.member_memo = true;
+    props->memo_fill = &owner;
+    // The properties pass fills the memo, so it runs before the keywords that read it.
+    auto& fk = owner.flag_keywords;
+    auto it = std::find(fk.begin(), fk.end(), props);
+    if (it != fk.end()) std::rotate(fk.begin(), it, it + 1);
   }
 
   // A node whose only keyword is a static `$ref` passes its instance on unchanged, so flag

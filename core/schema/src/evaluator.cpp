@@ -110,6 +110,18 @@ std::string render(const PathStack& path) {
   return out;
 }
 
+// Flag mode: where the named members are in the object a member-memo node is evaluating
+// (Node::member_memo). Lives in that node's frame (eval_with_memo); its `properties` pass
+// fills it, the in-place subschemas below read it.
+struct MemberMemo {
+  MemberMemo(const Node* n, const json::Value* o) : owner(n), object(o) {}  // `at` left unset
+  const Node* owner;
+  const json::Value* object;
+  bool filled = false;         // the properties pass completed, and no name appeared twice
+  uint64_t present = 0;        // bit i: the owner's properties name i is a member
+  const json::Member* at[64];  // at[i]: the member, when bit i of `present` is set
+};
+
 struct Ctx {
   const Program& prog;
   bool basic;
@@ -124,7 +136,15 @@ struct Ctx {
   uintptr_t stack_floor = hotpath::stack_floor();  // read once per call (thread-local)
   // Basic mode: enclosing children whose flag-mode pre-check failed (eval_child_basic).
   int failed_prechecks = 0;
+  MemberMemo* memo = nullptr;  // flag mode: of the innermost member-memo node
 };
+
+// The memo of `owner` on `object`, when its properties pass has filled it.
+[[gnu::always_inline]] inline const MemberMemo* memo_for(const Ctx& c, const Node* owner,
+                                                         const json::Value& object) {
+  const MemberMemo* m = c.memo;
+  return m && m->owner == owner && m->object == &object && m->filled ? m : nullptr;
+}
 
 // Restores a path to its length at construction.
 struct PathMark {
@@ -601,13 +621,48 @@ HP_NOINLINE bool properties_by_name(const Keyword& k, const json::Value& inst, C
   return (seen & k.required_mask) == k.required_mask;
 }
 
+// Flag mode, `properties` of a subschema applied in place below a member-memo node, naming
+// only members the owner's properties pass has already found (Keyword::memo_owner).
+HP_NOINLINE bool properties_from_memo(const Keyword& k, const MemberMemo& memo, Ctx& c) {
+  uint64_t seen = 0;
+  for (size_t j = 0; j < k.memo_index.size(); ++j) {
+    const unsigned i = k.memo_index[j];
+    if (!((memo.present >> i) & 1)) continue;
+    seen |= uint64_t(1) << j;
+    if (!eval_child(k.children[j], memo.at[i]->value, c, nullptr, {})) return false;
+  }
+  return (seen & k.required_mask) == k.required_mask;
+}
+
+// The member-driven pass of `properties` (with patternProperties and additionalProperties).
+// kFill: flag mode for a member-memo node, recording where each named member is in `fill`
+// (a separate instantiation keeps that bookkeeping out of the common loop).
+template <bool kFill>
+bool properties_pass(const Keyword& k, const json::Value& inst, Ctx& c, Annotations* ann,
+                     MemberMemo* fill);
+
 HP_NOINLINE bool op_properties(const Keyword& k, const json::Value& inst, Ctx& c,
                                Annotations* ann) {
   if (!inst.is_object()) return true;
-  if (!c.basic && k.names.size() <= 2 && inst.size() > 2 * k.names.size() && !k.additional &&
-      k.patterns.empty()) {
-    return properties_by_name(k, inst, c, ann);
+  if (!c.basic) {
+    if (k.memo_fill && c.memo && c.memo->owner == k.memo_fill && c.memo->object == &inst)
+      return properties_pass<true>(k, inst, c, ann, c.memo);
+    if (k.memo_owner && !ann) {
+      if (const MemberMemo* memo = memo_for(c, k.memo_owner, inst))
+        return properties_from_memo(k, *memo, c);
+    }
+    if (k.names.size() <= 2 && inst.size() > 2 * k.names.size() && !k.additional &&
+        k.patterns.empty()) {
+      return properties_by_name(k, inst, c, ann);
+    }
   }
+  return properties_pass<false>(k, inst, c, ann, nullptr);
+}
+
+template <bool kFill>
+[[gnu::always_inline]] inline bool properties_pass(const Keyword& k, const json::Value& inst,
+                                                   Ctx& c, Annotations* ann, MemberMemo* fill) {
+  bool duplicate = false;
   bool ok = true;
   const uint32_t count = inst.size();
   uint32_t mi = 0;
@@ -623,6 +678,10 @@ HP_NOINLINE bool op_properties(const Keyword& k, const json::Value& inst, Ctx& c
     if (j >= 0) {
       guess = j + 1;
       matched = true;
+      if constexpr (kFill) {  // an owner has at most 64 names
+        duplicate |= (seen >> j) & 1;
+        fill->at[j] = m;
+      }
       seen |= uint64_t(1) << (j & 63);
       if (!eval_child(k.children[j], m->value, c, nullptr, "properties", seg(m->key),
                       seg(m->key))) {
@@ -677,6 +736,10 @@ HP_NOINLINE bool op_properties(const Keyword& k, const json::Value& inst, Ctx& c
     if (matched && ann) ann->mark_prop(mi, count);
   }
   if (!c.basic && (seen & k.required_mask) != k.required_mask) return false;
+  if constexpr (kFill) {
+    fill->present = seen;
+    fill->filled = ok && !duplicate;
+  }
   return ok;
 }
 
@@ -1028,6 +1091,10 @@ HP_COLD bool eval_content(const Keyword& k, const json::Value& inst, Ctx& c) {
     }
     case Op::required: {
       if (!inst.is_object() || (k.flag && !c.basic)) return true;
+      if (k.memo_owner) {
+        if (const MemberMemo* memo = memo_for(c, k.memo_owner, inst))
+          return (memo->present & k.memo_mask) == k.memo_mask;
+      }
       const size_t r = k.names.size();
       if (r == 1) {
         for (auto m = inst.begin_members(); m != inst.end_members(); ++m)
@@ -1132,6 +1199,19 @@ HP_NOINLINE bool eval_tracking(const Node* n, const json::Value& inst, Ctx& c, A
   return valid;
 }
 
+// Flag mode over an object, for a member-memo node: its keywords run with a memo of where
+// its named members are (the properties pass, first in flag_keywords, fills it).
+HP_NOINLINE bool eval_with_memo(const Node* n, const json::Value& inst, Ctx& c) {
+  MemberMemo memo(n, &inst);
+  MemberMemo* const outer = c.memo;
+  c.memo = &memo;
+  bool valid = node_type_ok(n, inst);
+  for (size_t i = 0, count = n->flag_keywords.size(); valid && i < count; ++i)
+    valid = eval_keyword(*n->flag_keywords[i], inst, c, nullptr);
+  c.memo = outer;
+  return valid;
+}
+
 bool eval(const Node* n, const json::Value& inst, Ctx& c, Annotations* ann) {
   if (n->is_bool) {
     if (n->bool_value) return true;
@@ -1151,9 +1231,13 @@ bool eval(const Node* n, const json::Value& inst, Ctx& c, Annotations* ann) {
   if (n->tracks_annotations) [[unlikely]] {
     valid = eval_tracking(n, inst, c, ann);
   } else if (!c.basic) [[likely]] {
-    valid = node_type_ok(n, inst);
-    for (size_t i = 0, count = n->flag_keywords.size(); valid && i < count; ++i)
-      valid = eval_keyword(*n->flag_keywords[i], inst, c, ann);
+    if (n->member_memo && !ann && inst.is_object()) [[unlikely]] {
+      valid = eval_with_memo(n, inst, c);
+    } else {
+      valid = node_type_ok(n, inst);
+      for (size_t i = 0, count = n->flag_keywords.size(); valid && i < count; ++i)
+        valid = eval_keyword(*n->flag_keywords[i], inst, c, ann);
+    }
   } else {
     for (const Keyword& k : n->keywords) {
       if (!eval_keyword(k, inst, c, ann)) {

@@ -175,6 +175,17 @@ struct Keyword {
   // properties: members (by index into `names`) that a folded `required` of the same node
   // needs; flag mode fails the properties pass when one is missing (see fold_required).
   uint64_t required_mask = 0;
+  // Member memo (flag mode, see Node::member_memo). On the owner's `properties`:
+  // `memo_fill` is its node, and the pass records where each named member is. On a
+  // `properties` or `required` of a subschema applied in place below the owner (allOf, if,
+  // then, ...) whose names are all among the owner's: `memo_owner` is that owner, and
+  // `memo_index[i]` (properties) or the bits of `memo_mask` (required) give the owner's
+  // index of each name, so the lookup is read from the memo instead of a pass over members.
+  // (One `properties` can be both: the owner of its own subschemas, and below another.)
+  const Node* memo_fill = nullptr;
+  const Node* memo_owner = nullptr;
+  std::vector<uint8_t> memo_index;
+  uint64_t memo_mask = 0;
 };
 
 struct Node {
@@ -195,6 +206,10 @@ struct Node {
   // `$ref` (`{"$ref": "#/$defs/price"}`), or the node itself. Basic mode walks the chain, as
   // its keywordLocation must name each `$ref`. Set for every node once compiled.
   const Node* flag_target = nullptr;
+  // Flag mode on an object: this node's `properties` pass (ordered first in flag_keywords)
+  // records where each of its named members is, for the in-place subschemas below it that
+  // look the same names up (`if: {properties: {kind: ...}}`, `then: {required: [...]}`).
+  bool member_memo = false;
 };
 
 struct ResourceInfo {

@@ -1038,6 +1038,61 @@ TEST(FastPaths, required_folded_into_properties_still_fails_missing_names) {
   EXPECT_FALSE(is_valid(*n, R"({"a":1})"));
 }
 
+TEST(FastPaths, in_place_subschemas_read_the_owners_member_memo) {
+  // The conditional-required idiom: the `if`/`then` below read where "kind", "limit" and
+  // "stop" are from the top node's properties pass instead of scanning the members again.
+  auto v = compile_or_fail(R"({
+    "type": "object",
+    "properties": {"kind": {"enum": ["market", "limit", "stop"]}, "limit": {"type": "number"},
+                   "stop": {"type": "number"}, "note": {}},
+    "allOf": [
+      {"if": {"properties": {"kind": {"const": "limit"}}}, "then": {"required": ["limit"]}},
+      {"if": {"properties": {"kind": {"const": "stop"}}, "required": ["kind"]},
+       "then": {"required": ["stop"], "properties": {"stop": {"minimum": 1}}}},
+      {"anyOf": [{"required": ["note"]}, {"properties": {"kind": {"const": "market"}}}]}
+    ]})");
+  ASSERT_TRUE(v);
+  EXPECT_TRUE(is_valid(*v, R"({"kind":"market"})"));
+  EXPECT_TRUE(is_valid(*v, R"({"kind":"limit","limit":5,"note":""})"));
+  EXPECT_FALSE(is_valid(*v, R"({"kind":"limit","note":""})"));
+  EXPECT_TRUE(is_valid(*v, R"({"kind":"stop","stop":2,"note":""})"));
+  EXPECT_FALSE(is_valid(*v, R"({"kind":"stop","stop":0.5,"note":""})"));
+  EXPECT_FALSE(is_valid(*v, R"({"kind":"stop","note":""})"));
+  EXPECT_FALSE(is_valid(*v, R"({"kind":"limit","limit":5})"));  // anyOf: neither branch
+  EXPECT_FALSE(is_valid(*v, R"({"note":"","limit":"x"})"));
+  // No "kind": the first `if` holds vacuously, so "limit" is required.
+  EXPECT_FALSE(is_valid(*v, R"({"note":"","other":1})"));
+  EXPECT_TRUE(is_valid(*v, R"({"note":"","limit":1})"));
+  EXPECT_FALSE(is_valid(*v, R"([])"));  // not an object: the memo is never built
+  // A duplicate name: the memo is not used, and every member with the name is checked.
+  // (Reading only the last "kind" would make the first `if` hold and require "limit".)
+  EXPECT_TRUE(is_valid(*v, R"({"kind":"market","kind":"limit","note":""})"));
+  EXPECT_FALSE(is_valid(*v, R"({"kind":"stop","stop":2,"stop":0,"note":""})"));
+  // A subschema shared (by $ref) between an owner and a different instance, and a memo
+  // owner nested in another: each reads only its own object's memo.
+  auto w = compile_or_fail(R"({
+    "$defs": {"needsB": {"if": {"properties": {"a": {"const": 1}}}, "then": {"required": ["b"]}}},
+    "properties": {"a": {}, "b": {},
+                   "inner": {"properties": {"a": {}, "b": {}, "c": {}},
+                             "allOf": [{"$ref": "#/$defs/needsB"}, {"required": ["c"]}]}},
+    "allOf": [{"$ref": "#/$defs/needsB"}]})");
+  ASSERT_TRUE(w);
+  EXPECT_TRUE(is_valid(*w, R"({"a":1,"b":0,"inner":{"a":2,"c":0}})"));
+  EXPECT_FALSE(is_valid(*w, R"({"a":1,"inner":{"a":2,"c":0}})"));
+  EXPECT_FALSE(is_valid(*w, R"({"a":2,"inner":{"a":1,"c":0}})"));
+  EXPECT_TRUE(is_valid(*w, R"({"a":2,"inner":{"a":1,"b":3,"c":0}})"));
+  EXPECT_FALSE(is_valid(*w, R"({"a":2,"inner":{"a":1,"b":3}})"));
+  EXPECT_TRUE(is_valid(*w, R"({"inner":{"c":0,"b":2},"b":1})"));
+  EXPECT_FALSE(is_valid(*w, R"({"inner":{"c":0},"b":1})"));
+  // The memo's `properties` is evaluated first even when written after the applicators.
+  auto order = compile_or_fail(
+      R"({"allOf":[{"required":["x"]}],"properties":{"x":{"type":"string"}},"type":"object"})");
+  ASSERT_TRUE(order);
+  EXPECT_TRUE(is_valid(*order, R"({"x":"s"})"));
+  EXPECT_FALSE(is_valid(*order, R"({"x":1})"));
+  EXPECT_FALSE(is_valid(*order, R"({"y":"s"})"));
+}
+
 TEST(FastPaths, string_enums_look_names_up_exactly) {
   auto v = compile_or_fail(
       R"({"enum":["day","gtc","ioc","fok","good-till-date-and-time-x","a\u00e9","", "day"]})");
