@@ -43,7 +43,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setFactories", Napi::Function::New<SetFactories>(env, "setFactories"));
   Napi::Buffer<char> scratch = Napi::Buffer<char>::New(env, AddonData::kOutputScratchSize);
   data->output_scratch = Napi::Persistent(scratch);
-  data->output_scratch_data = scratch.Data();
   exports.Set("outputScratch", scratch);
   register_kernels(env, exports);
   register_boundary(env, exports);

@@ -42,7 +42,20 @@ struct AddonData {
   // ArrayBuffer and backing store), a pooled Buffer.allocUnsafe plus copy about 0.1 us.
   static constexpr size_t kOutputScratchSize = 64 * 1024;
   Napi::Reference<Napi::Buffer<char>> output_scratch;  // exported as `outputScratch`
-  char* output_scratch_data = nullptr;
+  // Its bytes, or nullptr when its ArrayBuffer has been detached (transferred with
+  // postMessage/structuredClone: the native module's exports are reachable by any code). Read
+  // on every use, never cached: after a transfer the memory belongs to the new owner.
+  char* output_scratch_bytes(napi_env env) const {
+    napi_value buffer;
+    void* bytes = nullptr;
+    size_t length = 0;
+    if (napi_get_reference_value(env, output_scratch, &buffer) != napi_ok ||
+        napi_get_buffer_info(env, buffer, &bytes, &length) != napi_ok ||
+        length != kOutputScratchSize) {
+      return nullptr;
+    }
+    return static_cast<char*>(bytes);
+  }
   std::string result_text;  // evaluate()'s result bytes, kept for its capacity
 
   static AddonData& of(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }

@@ -219,8 +219,10 @@ Napi::Value ExpressionWrap::Evaluate(const Napi::CallbackInfo& info) {
   } give_back{o.out, data.result_text};
   if (a.as_buffer && o.defined && !o.jsonata_error && !o.parse_error &&
       o.out.size() <= AddonData::kOutputScratchSize) {
-    std::memcpy(data.output_scratch_data, o.out.data(), o.out.size());
-    return Napi::Number::New(env, static_cast<double>(o.out.size()));
+    if (char* scratch = data.output_scratch_bytes(env)) {
+      std::memcpy(scratch, o.out.data(), o.out.size());
+      return Napi::Number::New(env, static_cast<double>(o.out.size()));
+    }
   }
   return result_value(env, o, a.as_buffer);
 }

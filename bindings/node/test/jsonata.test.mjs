@@ -82,6 +82,41 @@ describe('jsonata()', () => {
     assert.equal(b.toString(), '"second"');
   });
 
+  // The scratch is reachable through the native module's exports, so code can transfer its
+  // ArrayBuffer away; results must stay right (they then come back as their own Buffers) and
+  // nothing may be written into memory that now belongs to the new owner. In a worker: its
+  // own environment and scratch.
+  it('keeps working when the output scratch is transferred away', async () => {
+    const lib = fileURLToPath(new URL('../lib/index.js', import.meta.url));
+    const native = fileURLToPath(new URL('../lib/native.js', import.meta.url));
+    const code = `
+      const { parentPort } = require('node:worker_threads');
+      const { jsonata } = require(${JSON.stringify(lib)});
+      const scratch = require(${JSON.stringify(native)}).outputScratch;
+      const e = jsonata('$.a');
+      const input = Buffer.from('{"a":[1,2,"three"]}');
+      const before = e.evaluate(input).toString();
+      let moved = structuredClone(scratch.buffer, { transfer: [scratch.buffer] });
+      const detached = scratch.length;
+      const after = [];
+      for (let i = 0; i < 3; i++) {
+        after.push(e.evaluate(input).toString());
+        moved = null;  // let the new owner's memory go
+        globalThis.gc?.();
+      }
+      parentPort.postMessage({ before, detached, after });`;
+    const { Worker } = await import('node:worker_threads');
+    const worker = new Worker(code, { eval: true });
+    const result = await new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+    assert.equal(result.before, '[1,2,"three"]');
+    assert.equal(result.detached, 0);
+    assert.deepEqual(result.after, ['[1,2,"three"]', '[1,2,"three"]', '[1,2,"three"]']);
+  });
+
   it('returns undefined for an undefined result and for no input', () => {
     assert.equal(jsonata('nothing.here').evaluate(order), undefined);
     assert.equal(jsonata('$').evaluate(undefined), undefined);
