@@ -238,6 +238,34 @@ describe('garbage collection', () => {
   });
 });
 
+  // Through the native module, a bound function can be kept without its object (lib/ never
+  // does that). Once the object is collected, calling the function is an ERR_INVALID_STATE
+  // error, never a call on a freed object.
+  it('a native bound function whose object was collected throws ERR_INVALID_STATE', async () => {
+    const native = require(join(packageRoot, 'lib', 'native.js'));
+    const compiler = new native.Compiler(false, undefined, []);
+    const functions = [];
+    for (let i = 0; i < 200; i++) {
+      functions.push(new native.Expression(`${i}`).evaluate);
+      functions.push(compiler.compile(`{"maximum":${i}}`).validate);
+    }
+    for (let r = 0; r < 3; r++) {
+      await tick();
+      gc();
+    }
+    let released = 0;
+    functions.forEach((f, i) => {
+      try {
+        const result = f('1');
+        assert.ok(i % 2 === 0 ? result === String(i / 2) : typeof result === 'boolean', `call ${i}`);
+      } catch (err) {
+        assert.equal(err.code, 'ERR_INVALID_STATE', err.message);
+        released++;
+      }
+    });
+    assert.ok(released > 0, 'no object was collected');
+  });
+
 describe('process lifecycle', () => {
   it('exits cleanly with 1000 validateAsync calls in flight', () => {
     const r = runChild(`
