@@ -13,6 +13,11 @@
 #include <vector>
 
 namespace hotpath::json {
+
+// The powers of ten that are exact doubles (Clinger's fast path).
+constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                             1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
 namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -29,9 +34,6 @@ int three_way(T a, T b) {
 // most 22 is one exact double times or divided by another, so one IEEE operation gives the
 // correctly rounded result. Returns false when the number is outside that case.
 bool exact_decimal_to_double(const char* p, const char* end, double& out) {
-  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
   const bool neg = p < end && *p == '-';
   if (neg) ++p;
   uint64_t mantissa = 0;
@@ -266,9 +268,6 @@ const char* parse_number(const char* text, Value& out) {
 
   // Clinger's fast path: an exact mantissa below 2^53 times an exact power of ten up to
   // 10^22 is one correctly rounded IEEE operation.
-  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
   const int64_t scale = exponent - int64_t(frac_digits);
   if (int_digits + frac_digits <= 19 && mantissa <= (uint64_t(1) << 53) && scale >= -22 &&
       scale <= 22) {
@@ -592,6 +591,36 @@ bool Divisor::divides(const Value& a) const {
     return r == 0 || mul_mod(r, pow10_mod(k, m), m) == 0;
   }
   return big_divisor_divides(da, db, k);
+}
+
+double decimal_to_double(uint64_t digits, int64_t exp10, bool negative) {
+  double d = 0;
+  if (digits != 0 && digits <= (uint64_t(1) << 53) && exp10 >= -22 && exp10 <= 22) {
+    d = static_cast<double>(digits);
+    d = exp10 < 0 ? d / kPow10[-exp10] : d * kPow10[exp10];
+  } else if (digits != 0) {
+    // Far beyond the double range either way: +-Infinity or +-0 (the exponent would not
+    // even fit the text below).
+    constexpr int64_t kFar = 100000;
+    if (exp10 > kFar) return negative ? -HUGE_VAL : HUGE_VAL;
+    if (exp10 < -kFar) return negative ? -0.0 : 0.0;
+    char text[48];
+    char* end = std::to_chars(text, text + 24, digits).ptr;
+    const int64_t count = end - text;  // digits: the leading one stands for 10^(exp10+count-1)
+    *end++ = 'e';
+    end = std::to_chars(end, text + sizeof text - 1, exp10).ptr;
+    *end = '\0';
+#if defined(__EMSCRIPTEN__)  // its libc++ has no floating-point from_chars; musl's strtod
+    (void)count;
+    d = std::strtod(text, nullptr);  // is correctly rounded (and gives inf/0 out of range)
+#else
+    auto [ptr, ec] = std::from_chars(text, end, d);
+    if (ec == std::errc::result_out_of_range) {
+      d = exp10 + count - 1 > 0 ? HUGE_VAL : 0.0;  // from_chars leaves d as it was
+    }
+#endif
+  }
+  return negative ? -d : d;
 }
 
 }  // namespace hotpath::json

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <random>
 #include <string>
@@ -283,6 +285,34 @@ TEST(JsonNumber, is_multiple_of_short_path_agrees_with_the_general_path) {
   EXPECT_FALSE(multiple("0.7", "0.25"));
   EXPECT_TRUE(multiple("1e5", "2.5e1"));
   EXPECT_TRUE(multiple("0.0", "0.3"));
+}
+
+// decimal_to_double is strtod on "<digits>e<exp10>": compared on random digits and exponents
+// across the whole double range (fast path, subnormals, overflow), plus the edges.
+TEST(JsonNumber, decimal_to_double_reads_like_strtod) {
+  std::mt19937_64 rng(2211);
+  for (int i = 0; i < 20000; ++i) {
+    uint64_t digits = rng() >> (rng() % 64);
+    const int64_t exp10 = static_cast<int64_t>(rng() % 701) - 350;
+    const bool negative = i % 2 == 1;
+    const std::string text =
+        (negative ? "-" : "") + std::to_string(digits) + "e" + std::to_string(exp10);
+    const double expected = std::strtod(text.c_str(), nullptr);
+    const double got = decimal_to_double(digits, exp10, negative);
+    ASSERT_EQ(std::memcmp(&got, &expected, sizeof got), 0) << text << ": " << got;
+  }
+  EXPECT_EQ(decimal_to_double(40624, -2, false), 406.24);
+  EXPECT_EQ(decimal_to_double(9007199254740993ull, 0, false), 9007199254740992.0);  // tie: even
+  EXPECT_EQ(decimal_to_double(17976931348623157ull, 292, false),
+            std::numeric_limits<double>::max());
+  EXPECT_EQ(decimal_to_double(18, 307, false), kInf);
+  EXPECT_EQ(decimal_to_double(5, -324, false), std::numeric_limits<double>::denorm_min());
+  EXPECT_EQ(decimal_to_double(1, -400, true), 0.0);
+  EXPECT_TRUE(std::signbit(decimal_to_double(1, -400, true)));
+  EXPECT_EQ(decimal_to_double(1, 1000000, true), -kInf);
+  EXPECT_EQ(decimal_to_double(1, -1000000, false), 0.0);
+  EXPECT_EQ(decimal_to_double(0, 5000, false), 0.0);
+  EXPECT_TRUE(std::signbit(decimal_to_double(0, 0, true)));
 }
 
 // The parser records the exact decimal of a short float (what multipleOf reads), digits as

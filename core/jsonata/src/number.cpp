@@ -7,6 +7,7 @@
 #include <cstring>
 #include <string>
 
+#include "hotpath/json.h"
 #include "jsonata_number.h"
 
 namespace hotpath::jsonata::detail {
@@ -143,9 +144,7 @@ std::string js_number_string(double d) {
 }
 
 // The text's digits as an integer m and its exponent give x = m * 10^q; the shifted value is
-// m * 10^(q + places), read back correctly rounded. When m <= 2^53 and |q + places| <= 22,
-// one correctly rounded multiplication or division by an exact power of ten is that value
-// (Clinger's fast path); otherwise the text is rebuilt for a full decimal conversion.
+// m * 10^(q + places), read back correctly rounded (json::decimal_to_double).
 double shift_decimal(double x, long places) {
   if (!std::isfinite(x)) return std::nan("");
   if (x == 0) return 0;  // String(-0) is "0"
@@ -158,30 +157,7 @@ double shift_decimal(double x, long places) {
   uint64_t m = 0;
   for (int i = 0; i < k; ++i) m = m * 10 + uint64_t(digits[i] - '0');
   const long t = long(e10) - (k - 1) + places;
-  if (m <= (uint64_t(1) << 53) && t >= -22 && t <= 22) {
-    static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                        1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                        1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-    const double r = t >= 0 ? double(m) * kPow10[t] : double(m) / kPow10[-t];
-    return x < 0 ? -r : r;
-  }
-  char buf[64];
-  char* o = buf;
-  if (x < 0) *o++ = '-';
-  for (int i = 0; i < k; ++i) *o++ = digits[i];
-  *o++ = 'e';
-  o = std::to_chars(o, buf + sizeof buf - 1, t).ptr;
-  *o = 0;
-#if defined(__EMSCRIPTEN__)  // its libc++ has no floating-point from_chars
-  return std::strtod(buf, nullptr);
-#else
-  // Correctly rounded like strtod, without the locale and errno machinery; out of range is
-  // left to strtod, which gives what JavaScript gives (+-Infinity or 0).
-  double r = 0;
-  auto [end, ec] = std::from_chars(buf, o, r);
-  if (ec != std::errc()) return std::strtod(buf, nullptr);
-  return r;
-#endif
+  return json::decimal_to_double(m, t, x < 0);
 }
 
 double js_round(double x, long precision) {

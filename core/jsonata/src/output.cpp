@@ -38,10 +38,7 @@ double to_precision_15(double d) {
       ++exp10;
     }
   }
-  char text[48];
-  std::snprintf(text, sizeof text, "%s%llue%d", neg ? "-" : "", static_cast<unsigned long long>(m),
-                exp10);
-  return std::strtod(text, nullptr);
+  return json::decimal_to_double(m, exp10, neg);
 }
 
 // True when an input number's JSON text is exactly what JavaScript prints for its value, so

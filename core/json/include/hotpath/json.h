@@ -169,6 +169,11 @@ int compare_number_text(const Value& a, std::string_view limit_text);
 // divisor_text must be a positive JSON number.
 bool is_multiple_of(const Value& a, std::string_view divisor_text);
 
+// The double nearest to digits * 10^exp10, negated when `negative`: correctly rounded, as
+// strtod and JavaScript's Number() read decimal text; +-Infinity past the double range, +-0
+// below it. One IEEE operation when digits <= 2^53 and |exp10| <= 22 (Clinger's fast path).
+double decimal_to_double(uint64_t digits, int64_t exp10, bool negative);
+
 // A divisor read once (when a schema is compiled) for is_multiple_of on many values: the
 // same answers as the text form, without re-reading the divisor's digits on every call.
 class Divisor {
