@@ -6,6 +6,7 @@
 // is invalid, so no valid label needs more than 63 code points.
 #include "formats_idn.h"
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -31,7 +32,7 @@ struct Label {
 bool is_label_separator(uint32_t c) {
   return c == 0x2E || c == 0x3002 || c == 0xFF0E || c == 0xFF61;
 }
-bool is_ldh(uint32_t c) {
+constexpr bool is_ldh(uint32_t c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
 }
 uint32_t ascii_lower(uint32_t c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
@@ -457,29 +458,34 @@ bool is_idn_hostname(std::string_view s, bool require_nfc) {
 }
 
 bool is_hostname(std::string_view s) {
-  for (char c : s) {
-    if (static_cast<uint8_t>(c) >= 0x80) return false;  // also rules out IDN separators
-  }
   // Fast path, same answers: ASCII labels that are not A-labels ("xn--") can only be
-  // left-to-right, so the IDNA checks reduce to the LDH rules and the length limits. Any
-  // A-label sends the whole name through the full check.
-  if (s.empty() || s.size() > kMaxName) return false;
-  size_t start = 0;
-  while (true) {
-    size_t end = s.find('.', start);
-    if (end == std::string_view::npos) end = s.size();
-    std::string_view label = s.substr(start, end - start);
-    if (label.empty() || label.size() > kMaxLabel) return false;
-    if (label.size() >= 4 && ascii_lower(static_cast<uint8_t>(label[0])) == 'x' &&
-        ascii_lower(static_cast<uint8_t>(label[1])) == 'n' && label[2] == '-' && label[3] == '-') {
+  // left-to-right, so the IDNA checks reduce to the LDH rules and the length limits, checked
+  // here in one pass. A name with an A-label goes through the full check (ASCII only: a
+  // `hostname` has no U-labels).
+  static constexpr auto kLdh = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 256; ++c) t[c] = c < 0x80 && is_ldh(static_cast<uint32_t>(c));
+    return t;
+  }();
+  const size_t n = s.size();
+  if (n == 0 || n > kMaxName) return false;
+  size_t start = 0;  // of the current label
+  for (size_t i = 0;; ++i) {
+    if (i == n || s[i] == '.') {
+      if (i == start || i - start > kMaxLabel) return false;
+      if (s[start] == '-' || s[i - 1] == '-') return false;
+      if (i == n) return true;
+      start = i + 1;
+      continue;
+    }
+    if (i == start && n - i >= 4 && ascii_lower(static_cast<uint8_t>(s[i])) == 'x' &&
+        ascii_lower(static_cast<uint8_t>(s[i + 1])) == 'n' && s[i + 2] == '-' && s[i + 3] == '-') {
+      for (char c : s.substr(i)) {
+        if (static_cast<uint8_t>(c) >= 0x80) return false;
+      }
       return is_idn_hostname(s);
     }
-    for (char c : label) {
-      if (!is_ldh(static_cast<uint8_t>(c))) return false;
-    }
-    if (label.front() == '-' || label.back() == '-') return false;
-    if (end == s.size()) return true;
-    start = end + 1;
+    if (!kLdh[static_cast<uint8_t>(s[i])]) return false;
   }
 }
 
