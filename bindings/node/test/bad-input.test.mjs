@@ -236,7 +236,6 @@ describe('garbage collection', () => {
       assert.equal(e.evaluate(Buffer.from('2')).toString(), String(2 + i));
     }
   });
-});
 
   // Through the native module, a bound function can be kept without its object (lib/ never
   // does that). Once the object is collected, calling the function is an ERR_INVALID_STATE
@@ -265,6 +264,7 @@ describe('garbage collection', () => {
     });
     assert.ok(released > 0, 'no object was collected');
   });
+});
 
 describe('process lifecycle', () => {
   it('exits cleanly with 1000 validateAsync calls in flight', () => {

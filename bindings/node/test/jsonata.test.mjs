@@ -110,6 +110,7 @@ describe('jsonata()', () => {
     const result = await new Promise((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`worker exited (${code}) without a result`)));
     });
     await worker.terminate();
     assert.equal(result.before, '[1,2,"three"]');

@@ -606,17 +606,17 @@ double decimal_to_double(uint64_t digits, int64_t exp10, bool negative) {
     if (exp10 < -kFar) return negative ? -0.0 : 0.0;
     char text[48];
     char* end = std::to_chars(text, text + 24, digits).ptr;
-    const int64_t count = end - text;  // digits: the leading one stands for 10^(exp10+count-1)
     *end++ = 'e';
     end = std::to_chars(end, text + sizeof text - 1, exp10).ptr;
     *end = '\0';
-#if defined(__EMSCRIPTEN__)  // its libc++ has no floating-point from_chars; musl's strtod
-    (void)count;
+#if defined(__EMSCRIPTEN__)          // its libc++ has no floating-point from_chars; musl's strtod
     d = std::strtod(text, nullptr);  // is correctly rounded (and gives inf/0 out of range)
 #else
     auto [ptr, ec] = std::from_chars(text, end, d);
     if (ec == std::errc::result_out_of_range) {
-      d = exp10 + count - 1 > 0 ? HUGE_VAL : 0.0;  // from_chars leaves d as it was
+      // strtod gives the overflow (HUGE_VAL), underflow (0) or subnormal result, where some
+      // from_chars implementations report inexact subnormals as out of range.
+      d = std::strtod(text, nullptr);
     }
 #endif
   }

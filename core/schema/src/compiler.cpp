@@ -151,6 +151,11 @@ class ProgramBuilder {
         }
         if (k.op == Op::properties || k.op == Op::required || k.op == Op::enum_)
           k.name_table.build(k.names);
+        if (k.op == Op::required && k.names.size() <= 64) {
+          // A name listed twice has one bit: the one name_table.find gives for it.
+          for (const std::string& name : k.names)
+            k.required_mask |= uint64_t(1) << k.name_table.find(name);
+        }
         if ((k.op == Op::dynamic_ref || k.op == Op::recursive_ref) && k.flag)
           prog_.uses_dynamic_scope = true;
       }
@@ -211,6 +216,11 @@ class ProgramBuilder {
     for (Keyword& k : owner.keywords)
       if (k.op == Op::properties) props = &k;
     if (!props || props->names.empty() || props->names.size() > 64) return;
+    // A name written twice in `properties` (the parser keeps both) would be recorded under
+    // either index while readers look up the first: no memo then.
+    for (size_t i = 0; i < props->names.size(); ++i) {
+      if (props->name_table.find(props->names[i]) != static_cast<int>(i)) return;
+    }
     auto owner_index = [&](const std::string& name) { return props->name_table.find(name); };
     bool used = false;
     std::vector<const Node*> todo;
@@ -275,6 +285,7 @@ class ProgramBuilder {
     }
     if (!used) return;
     owner.member_memo = true;
+    owner.memo_names = static_cast<uint32_t>(props->names.size());
     props->memo_fill = &owner;
     // The properties pass fills the memo, so it runs before the keywords that read it.
     auto& fk = owner.flag_keywords;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <unordered_map>
 
@@ -111,18 +112,50 @@ std::string render(const PathStack& path) {
 }
 
 // Flag mode: where the named members are in the object a member-memo node is evaluating
-// (Node::member_memo). Lives in that node's frame (eval_with_memo); its `properties` pass
-// fills it, the in-place subschemas below read it.
+// (Node::member_memo). Made by that node's eval_with_memo; its `properties` pass fills it,
+// the in-place subschemas below read it.
 struct MemberMemo {
-  MemberMemo(const Node* n, const json::Value* o) : owner(n), object(o) {}  // `at` left unset
   const Node* owner;
   const json::Value* object;
-  bool filled = false;         // the properties pass completed, and no name appeared twice
-  uint64_t present = 0;        // bit i: the owner's properties name i is a member
-  const json::Member* at[64];  // at[i]: the member, when bit i of `present` is set
+  const json::Member** at;  // at[i]: the member, when bit i of `present` is set (MemoSlots)
+  bool filled = false;      // the properties pass completed, and no name appeared twice
+  uint64_t present = 0;     // bit i: the owner's properties name i is a member
+};
+
+// The `at` arrays of the member memos in use, taken and given back in the order of the
+// frames that use them: inline for the usual depth, a heap block per memo past that. A memo
+// costs its (recursive) frame a pointer, not its slots.
+class MemoSlots {
+ public:
+  MemoSlots() {}  // user-provided: the Ctx that holds it leaves `inline_` unset
+  const json::Member** take(size_t n) {
+    if (spill_.empty() && used_ + n <= kInline) {
+      const json::Member** p = inline_ + used_;
+      used_ += n;
+      return p;
+    }
+    spill_.push_back(std::make_unique<const json::Member*[]>(n));
+    return spill_.back().get();
+  }
+  void give_back(const json::Member** p, size_t n) {
+    if (!spill_.empty() && spill_.back().get() == p)
+      spill_.pop_back();
+    else
+      used_ -= n;
+  }
+
+ private:
+  static constexpr size_t kInline = 128;
+  const json::Member* inline_[kInline];
+  size_t used_ = 0;
+  std::vector<std::unique_ptr<const json::Member*[]>> spill_;
 };
 
 struct Ctx {
+  // A constructor, not aggregate initialization: that would zero the inline arrays of
+  // ScopeStack and MemoSlots (over a kilobyte) on every validate() call.
+  Ctx(const Program& p, bool basic_output, std::vector<OutputError>* out)
+      : prog(p), basic(basic_output), errors(out) {}
   const Program& prog;
   bool basic;
   std::vector<OutputError>* errors;
@@ -137,6 +170,7 @@ struct Ctx {
   // Basic mode: enclosing children whose flag-mode pre-check failed (eval_child_basic).
   int failed_prechecks = 0;
   MemberMemo* memo = nullptr;  // flag mode: of the innermost member-memo node
+  MemoSlots memo_slots;
 };
 
 // The memo of `owner` on `object`, when its properties pass has filled it.
@@ -1110,7 +1144,7 @@ HP_COLD bool eval_content(const Keyword& k, const json::Value& inst, Ctx& c) {
       for (auto m = inst.begin_members(); m != inst.end_members(); ++m) {
         if (int j = k.name_table.find(m->key); j >= 0) seen |= uint64_t(1) << j;
       }
-      return seen == (r == 64 ? ~uint64_t(0) : (uint64_t(1) << r) - 1);
+      return seen == k.required_mask;
     }
     case Op::format:
       return !inst.is_string() || k.format_check(inst.as_string());
@@ -1202,13 +1236,14 @@ HP_NOINLINE bool eval_tracking(const Node* n, const json::Value& inst, Ctx& c, A
 // Flag mode over an object, for a member-memo node: its keywords run with a memo of where
 // its named members are (the properties pass, first in flag_keywords, fills it).
 HP_NOINLINE bool eval_with_memo(const Node* n, const json::Value& inst, Ctx& c) {
-  MemberMemo memo(n, &inst);
+  MemberMemo memo{n, &inst, c.memo_slots.take(n->memo_names)};
   MemberMemo* const outer = c.memo;
   c.memo = &memo;
   bool valid = node_type_ok(n, inst);
   for (size_t i = 0, count = n->flag_keywords.size(); valid && i < count; ++i)
     valid = eval_keyword(*n->flag_keywords[i], inst, c, nullptr);
   c.memo = outer;
+  c.memo_slots.give_back(memo.at, n->memo_names);
   return valid;
 }
 
@@ -1256,7 +1291,7 @@ bool eval(const Node* n, const json::Value& inst, Ctx& c, Annotations* ann) {
 }  // namespace internal
 
 bool Validator::validate(const json::Value& instance) const {
-  internal::Ctx c{*program_, false, nullptr, {}, {}, {}, 0};
+  internal::Ctx c(*program_, false, nullptr);
   return internal::eval(program_->root, instance, c, nullptr);
 }
 
@@ -1266,7 +1301,7 @@ Output Validator::evaluate(const json::Value& instance, OutputFormat format) con
     out.valid = validate(instance);
     return out;
   }
-  internal::Ctx c{*program_, true, &out.errors, {}, {}, {}, 0};
+  internal::Ctx c(*program_, true, &out.errors);
   c.kpath.reserve(32);
   c.ipath.reserve(16);
   out.valid = internal::eval(program_->root, instance, c, nullptr);

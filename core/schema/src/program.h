@@ -174,6 +174,7 @@ struct Keyword {
   NameTable name_table;                // properties / required / string enum: index into `names`
   // properties: members (by index into `names`) that a folded `required` of the same node
   // needs; flag mode fails the properties pass when one is missing (see fold_required).
+  // required (at most 64 names): the bits of its names in its own name_table.
   uint64_t required_mask = 0;
   // Member memo (flag mode, see Node::member_memo). On the owner's `properties`:
   // `memo_fill` is its node, and the pass records where each named member is. On a
@@ -210,6 +211,7 @@ struct Node {
   // records where each of its named members is, for the in-place subschemas below it that
   // look the same names up (`if: {properties: {kind: ...}}`, `then: {required: [...]}`).
   bool member_memo = false;
+  uint32_t memo_names = 0;  // member_memo: how many names its `properties` has (<= 64)
 };
 
 struct ResourceInfo {

@@ -1084,6 +1084,41 @@ TEST(FastPaths, in_place_subschemas_read_the_owners_member_memo) {
   EXPECT_FALSE(is_valid(*w, R"({"a":2,"inner":{"a":1,"b":3}})"));
   EXPECT_TRUE(is_valid(*w, R"({"inner":{"c":0,"b":2},"b":1})"));
   EXPECT_FALSE(is_valid(*w, R"({"inner":{"c":0},"b":1})"));
+  // A name written twice in the owner's `properties` (the parser keeps both): no memo, the
+  // answers stay those of the member pass.
+  auto twice =
+      compile_or_fail(R"({"properties":{"a":{},"b":{},"a":{}},"allOf":[{"required":["a"]}]})");
+  ASSERT_TRUE(twice);
+  EXPECT_TRUE(is_valid(*twice, R"({"b":1,"a":1})"));
+  EXPECT_FALSE(is_valid(*twice, R"({"b":1})"));
+  auto twice_typed = compile_or_fail(
+      R"({"properties":{"a":{},"b":{},"a":{}},"allOf":[{"properties":{"a":{"type":"string"}}}]})");
+  ASSERT_TRUE(twice_typed);
+  EXPECT_FALSE(is_valid(*twice_typed, R"({"b":1,"a":1})"));
+  EXPECT_TRUE(is_valid(*twice_typed, R"({"b":1,"a":"x"})"));
+  // A name listed twice in `required` is required once (memo, folded and plain checks alike).
+  for (const char* schema :
+       {R"({"properties":{"a":{}},"allOf":[{"required":["a","a"]}]})",
+        R"({"properties":{"a":{}},"required":["a","a"]})", R"({"required":["a","b","a"]})"}) {
+    auto r = compile_or_fail(schema);
+    ASSERT_TRUE(r) << schema;
+    EXPECT_TRUE(is_valid(*r, R"({"a":1,"b":2})")) << schema;
+    EXPECT_FALSE(is_valid(*r, R"({"b":2})")) << schema;
+  }
+  // Memo owners nested 600 deep: past the memos' inline slots, each level's slots come from
+  // the heap and go back in order.
+  auto deep = compile_or_fail(
+      R"({"properties":{"a":{"$ref":"#"},"b":{}},"allOf":[{"properties":{"b":{"type":"string"}}}]})");
+  ASSERT_TRUE(deep);
+  auto nested = [](const std::string& innermost) {
+    std::string text;
+    for (int i = 0; i < 600; ++i) text += R"({"b":"s","a":)";
+    text += innermost;
+    for (int i = 0; i < 600; ++i) text += "}";
+    return text;
+  };
+  EXPECT_TRUE(is_valid(*deep, nested(R"({"b":"end"})")));
+  EXPECT_FALSE(is_valid(*deep, nested(R"({"b":1})")));
   // The memo's `properties` is evaluated first even when written after the applicators.
   auto order = compile_or_fail(
       R"({"allOf":[{"required":["x"]}],"properties":{"x":{"type":"string"}},"type":"object"})");
