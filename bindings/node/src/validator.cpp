@@ -12,9 +12,6 @@
 namespace hotpath::node {
 namespace {
 
-// Scratch space above this is returned to the allocator after the call, so one huge string
-// does not pin its size for the life of the thread.
-
 bool is_blank(std::string_view line) {
   for (char c : line) {
     if (c != ' ' && c != '\t' && c != '\r') return false;

@@ -151,11 +151,9 @@ class ProgramBuilder {
         }
         if (k.op == Op::properties || k.op == Op::required || k.op == Op::enum_)
           k.name_table.build(k.names);
-        if (k.op == Op::required && k.names.size() <= 64) {
-          // A name listed twice has one bit: the one name_table.find gives for it.
-          for (const std::string& name : k.names)
-            k.required_mask |= uint64_t(1) << k.name_table.find(name);
-        }
+        // required: a name listed twice has one bit, the one name_table.find gives for it.
+        if (k.op == Op::required && k.names.size() <= 64)
+          positions_in(k.name_table, k.names, &k.required_mask);
         if ((k.op == Op::dynamic_ref || k.op == Op::recursive_ref) && k.flag)
           prog_.uses_dynamic_scope = true;
       }
@@ -182,46 +180,51 @@ class ProgramBuilder {
   // presence during the properties pass (which looks every member up anyway) instead of a
   // second pass over the members; basic mode keeps the separate keyword for its error.
   static void fold_required(Node& node) {
-    Keyword* props = nullptr;
-    for (Keyword& k : node.keywords) {
-      if (k.op == Op::properties) props = &k;
-    }
+    Keyword* props = properties_of(node);
     if (!props || props->names.size() > 64) return;
     for (Keyword& k : node.keywords) {
-      if (k.op != Op::required || k.names.empty()) continue;
       uint64_t mask = 0;
-      bool all = true;
-      for (const std::string& name : k.names) {
-        int j = props->name_table.find(name);
-        if (j < 0) {
-          all = false;
-          break;
-        }
-        mask |= uint64_t(1) << j;
-      }
-      if (!all) continue;
+      if (k.op != Op::required || k.names.empty() ||
+          !positions_in(props->name_table, k.names, &mask))
+        continue;
       props->required_mask |= mask;
       k.flag = true;  // folded into props
     }
   }
 
-  // Makes `owner` a member-memo node (see Node::member_memo) when a subschema applied in
+  static Keyword* properties_of(Node& node) {
+    for (Keyword& k : node.keywords)
+      if (k.op == Op::properties) return &k;
+    return nullptr;
+  }
+
+  // Where each of `names` is in `table` (at most 64 entries): ORs their bits into *mask and,
+  // when given, appends their indexes to *index. False when a name is not in the table.
+  static bool positions_in(const NameTable& table, const std::vector<std::string>& names,
+                           uint64_t* mask, std::vector<uint8_t>* index = nullptr) {
+    for (const std::string& name : names) {
+      const int j = table.find(name);
+      if (j < 0) return false;
+      *mask |= uint64_t(1) << j;
+      if (index) index->push_back(static_cast<uint8_t>(j));
+    }
+    return true;
+  }
+
+  // Makes `owner` a member-memo node (see Node::memo_names) when a subschema applied in
   // place below it (through allOf/anyOf/oneOf/not/if/then/else/dependentSchemas/$ref, on
   // the same instance) has a `properties` or `required` whose names are all among the
   // owner's `properties`. A subschema reached from several owners serves the first; the
   // evaluator checks the owner before reading a memo.
   void assign_member_memo(Node& owner) {
     if (owner.is_bool || owner.tracks_annotations || prog_.uses_dynamic_scope) return;
-    Keyword* props = nullptr;
-    for (Keyword& k : owner.keywords)
-      if (k.op == Op::properties) props = &k;
+    Keyword* props = properties_of(owner);
     if (!props || props->names.empty() || props->names.size() > 64) return;
     // A name written twice in `properties` (the parser keeps both) would be recorded under
     // either index while readers look up the first: no memo then.
     for (size_t i = 0; i < props->names.size(); ++i) {
       if (props->name_table.find(props->names[i]) != static_cast<int>(i)) return;
     }
-    auto owner_index = [&](const std::string& name) { return props->name_table.find(name); };
     bool used = false;
     std::vector<const Node*> todo;
     std::unordered_set<const Node*> seen{&owner};
@@ -253,38 +256,22 @@ class ProgramBuilder {
       if (n.is_bool || n.tracks_annotations) continue;
       for (Keyword& k : n.keywords) {
         if (k.memo_owner) continue;
-        if (k.op == Op::properties && !k.additional && k.patterns.empty() && !k.names.empty()) {
-          std::vector<uint8_t> index;
-          for (const std::string& name : k.names) {
-            const int j = owner_index(name);
-            if (j < 0) break;
-            index.push_back(static_cast<uint8_t>(j));
-          }
-          if (index.size() != k.names.size()) continue;
-          k.memo_owner = &owner;
-          k.memo_index = std::move(index);
-          used = true;
-        } else if (k.op == Op::required && !k.flag && !k.names.empty()) {
-          uint64_t mask = 0;
-          bool all = true;
-          for (const std::string& name : k.names) {
-            const int j = owner_index(name);
-            if (j < 0) {
-              all = false;
-              break;
-            }
-            mask |= uint64_t(1) << j;
-          }
-          if (!all) continue;
-          k.memo_owner = &owner;
-          k.memo_mask = mask;
-          used = true;
-        }
+        const bool reads = (k.op == Op::properties && !k.additional && k.patterns.empty()) ||
+                           (k.op == Op::required && !k.flag);
+        if (!reads || k.names.empty()) continue;
+        uint64_t mask = 0;
+        std::vector<uint8_t> index;
+        if (!positions_in(props->name_table, k.names, &mask,
+                          k.op == Op::properties ? &index : nullptr))
+          continue;
+        k.memo_owner = &owner;
+        k.memo_index = std::move(index);  // properties
+        k.memo_mask = mask;               // required
+        used = true;
       }
       push_in_place(n);
     }
     if (!used) return;
-    owner.member_memo = true;
     owner.memo_names = static_cast<uint32_t>(props->names.size());
     props->memo_fill = &owner;
     // The properties pass fills the memo, so it runs before the keywords that read it.

@@ -112,7 +112,7 @@ std::string render(const PathStack& path) {
 }
 
 // Flag mode: where the named members are in the object a member-memo node is evaluating
-// (Node::member_memo). Made by that node's eval_with_memo; its `properties` pass fills it,
+// (Node::memo_names). Made by that node's eval_with_memo; its `properties` pass fills it,
 // the in-place subschemas below read it.
 struct MemberMemo {
   const Node* owner;
@@ -1266,7 +1266,7 @@ bool eval(const Node* n, const json::Value& inst, Ctx& c, Annotations* ann) {
   if (n->tracks_annotations) [[unlikely]] {
     valid = eval_tracking(n, inst, c, ann);
   } else if (!c.basic) [[likely]] {
-    if (n->member_memo && !ann && inst.is_object()) [[unlikely]] {
+    if (n->memo_names != 0 && !ann && inst.is_object()) [[unlikely]] {
       valid = eval_with_memo(n, inst, c);
     } else {
       valid = node_type_ok(n, inst);

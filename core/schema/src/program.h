@@ -176,7 +176,7 @@ struct Keyword {
   // needs; flag mode fails the properties pass when one is missing (see fold_required).
   // required (at most 64 names): the bits of its names in its own name_table.
   uint64_t required_mask = 0;
-  // Member memo (flag mode, see Node::member_memo). On the owner's `properties`:
+  // Member memo (flag mode, see Node::memo_names). On the owner's `properties`:
   // `memo_fill` is its node, and the pass records where each named member is. On a
   // `properties` or `required` of a subschema applied in place below the owner (allOf, if,
   // then, ...) whose names are all among the owner's: `memo_owner` is that owner, and
@@ -207,11 +207,11 @@ struct Node {
   // `$ref` (`{"$ref": "#/$defs/price"}`), or the node itself. Basic mode walks the chain, as
   // its keywordLocation must name each `$ref`. Set for every node once compiled.
   const Node* flag_target = nullptr;
-  // Flag mode on an object: this node's `properties` pass (ordered first in flag_keywords)
-  // records where each of its named members is, for the in-place subschemas below it that
-  // look the same names up (`if: {properties: {kind: ...}}`, `then: {required: [...]}`).
-  bool member_memo = false;
-  uint32_t memo_names = 0;  // member_memo: how many names its `properties` has (<= 64)
+  // Member memo, when not 0: the number of names in this node's `properties` (<= 64). In
+  // flag mode on an object, that pass (ordered first in flag_keywords) records where each
+  // of its named members is, for the in-place subschemas below it that look the same names
+  // up (`if: {properties: {kind: ...}}`, `then: {required: [...]}`).
+  uint32_t memo_names = 0;
 };
 
 struct ResourceInfo {
