@@ -2,7 +2,12 @@
 // methodology as hotpath_bench_schema (Google Benchmark), so the two can be joined into ratios.
 //
 //   node bench/schema/ajv.mjs --data DIR --suite DIR [--out FILE] [--repetitions N]
-//                             [--min-time SECONDS] [--filter REGEX]
+//                             [--min-time SECONDS] [--filter REGEX] [--serve]
+//
+// --serve: the batch server bench/schema/paired.mjs drives, like hotpath_bench_schema --serve.
+// Prints one JSON line (versions, scenario names), then reads scenario names from stdin, one per
+// line, and for each runs one batch of --min-time seconds (the first request for a scenario sets
+// it up, warms it up and calibrates the batch) and prints the result as one JSON line.
 //
 // Methodology (mirrors Google Benchmark): per scenario, a warm-up (lets V8 tier up), then an
 // iteration count calibrated so one batch lasts --min-time seconds, then --repetitions batches.
@@ -25,7 +30,8 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const BENCH_DATA_SRC = resolve(HERE, '../data');
 
 function parseArgs(argv) {
-  const args = { repetitions: 10, minTime: 0.2, filter: null, out: null, data: null, suite: null };
+  const args = { repetitions: 10, minTime: 0.2, filter: null, out: null, data: null, suite: null,
+                 serve: false };
   for (let i = 0; i < argv.length; i++) {
     const [k, inline] = argv[i].split(/=(.*)/s, 2);
     const v = () => (inline !== undefined ? inline : argv[++i]);
@@ -35,6 +41,7 @@ function parseArgs(argv) {
     else if (k === '--repetitions') args.repetitions = Number(v());
     else if (k === '--min-time') args.minTime = Number(v());
     else if (k === '--filter') args.filter = new RegExp(v());
+    else if (k === '--serve') args.serve = true;
     else {
       console.error(`ajv.mjs: unknown argument ${argv[i]}`);
       process.exit(2);
@@ -90,20 +97,22 @@ function quantile(xs, q) {
   return s[lo] + (s[hi] - s[lo]) * (pos - lo);
 }
 
-function measure(fn, { repetitions, minTime }) {
+// Warm-up and calibration: grow the batch until it lasts >= 1/10 of the target, then scale.
+// Returns the iteration count of a batch of `minTime` seconds.
+function calibrate(fn, minTime) {
   const target = minTime * 1e9;
-  // Warm-up and calibration: grow the batch until it lasts >= 1/10 of the target, then scale.
   let n = 1;
   let warm = 0;
   for (;;) {
     const { real } = runBatch(fn, n);
     warm += real;
-    if (real >= target / 10 && warm >= 0.3e9) {
-      n = Math.max(1, Math.ceil((n * target) / Math.max(real, 1)));
-      break;
-    }
+    if (real >= target / 10 && warm >= 0.3e9) return Math.max(1, Math.ceil((n * target) / Math.max(real, 1)));
     n = real < target / 100 ? n * 10 : n * 2;
   }
+}
+
+function measure(fn, { repetitions, minTime }) {
+  const n = calibrate(fn, minTime);
   const cpu = [], real = [];
   for (let r = 0; r < repetitions; r++) {
     const b = runBatch(fn, n);
@@ -213,6 +222,42 @@ function orderScenarios(inp) {
   return scenarios;
 }
 
+// --serve (see the top of the file). A scenario is set up on its first request and kept.
+async function serve() {
+  const { createInterface } = await import('node:readline');
+  const ready = new Map(); // name -> { fn, outcome, n } or { error }
+  const byName = new Map(all.map((s) => [s.name, s]));
+  process.stdout.write(JSON.stringify({ ...versions, scenarios: all.map((s) => s.name) }) + '\n');
+  for await (const name of createInterface({ input: process.stdin })) {
+    if (!name) break;
+    const s = byName.get(name);
+    let r = ready.get(name);
+    if (!s) {
+      r = { error: 'no such scenario' };
+    } else if (!r) {
+      try {
+        const fn = s.setup();
+        const outcome = fn();
+        r = { fn, outcome, n: calibrate(fn, args.minTime) };
+      } catch (e) {
+        r = { error: `setup failed: ${e.message}` };
+      }
+      ready.set(name, r);
+    }
+    let out;
+    if (r.error) {
+      out = { name, error: r.error };
+    } else {
+      const b = runBatch(r.fn, r.n);
+      out = { name, cpu_ns: b.cpu / r.n, real_ns: b.real / r.n, iterations: r.n,
+              outcome: r.outcome, expected: s.expect, agrees: r.outcome === s.expect };
+      if (s.bytes) out.bytes_per_op = s.bytes;
+      if (s.instances) out.instances = s.instances;
+    }
+    process.stdout.write(JSON.stringify(out) + '\n');
+  }
+}
+
 function suiteScenarios(suiteDir) {
   const manifest = JSON.parse(readFileSync(join(HERE, 'suite-cases.json'), 'utf8'));
   const dir = join(suiteDir, 'tests', manifest.draft);
@@ -247,6 +292,19 @@ const args = parseArgs(process.argv.slice(2));
 const loadAvgStart = os.loadavg();
 const inputs = loadInputs(args.data);
 const all = [...orderScenarios(inputs), ...suiteScenarios(args.suite)];
+const versions = {
+  tool: 'ajv',
+  ajv_version: AJV_VERSION,
+  ajv_formats_version: AJV_FORMATS_VERSION,
+  ajv_options: { class: 'ajv/dist/2020', multipleOfPrecision: 6, strict: 'default (suite: false)',
+                 formats: 'ajv-formats (full) when on; validateFormats:false when off' },
+  node_version: process.version,
+  v8_version: process.versions.v8,
+};
+if (args.serve) {
+  await serve();
+  process.exit(0);
+}
 const results = [];
 for (const s of all) {
   if (args.filter && !args.filter.test(s.name)) continue;
@@ -270,13 +328,7 @@ for (const s of all) {
 }
 
 const doc = {
-  tool: 'ajv',
-  ajv_version: AJV_VERSION,
-  ajv_formats_version: AJV_FORMATS_VERSION,
-  ajv_options: { class: 'ajv/dist/2020', multipleOfPrecision: 6, strict: 'default (suite: false)',
-                 formats: 'ajv-formats (full) when on; validateFormats:false when off' },
-  node_version: process.version,
-  v8_version: process.versions.v8,
+  ...versions,
   repetitions: args.repetitions,
   min_time_s: args.minTime,
   data_manifest: inputs.manifest,

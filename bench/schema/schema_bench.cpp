@@ -2,19 +2,28 @@
 // evaluator. Scenario for scenario the same inputs as bench/schema/ajv.mjs; the benchmark names
 // are the join key bench/report.mjs uses to put the two side by side.
 //
-//   hotpath_bench_schema [--data_dir=DIR] [--suite_dir=DIR] [--benchmark_* flags]
+//   hotpath_bench_schema [--data_dir=DIR] [--suite_dir=DIR] [--serve] [--benchmark_* flags]
 //
 // --data_dir holds the generated inputs (bench/data/generate.mjs; the build writes them to
 // <build>/bench/data), --suite_dir the JSON Schema Test Suite checkout.
+//
+// --serve: the batch server bench/schema/paired.mjs drives. It prints one JSON line naming the
+// scenarios, then reads scenario names from stdin, one per line, and for each runs that one
+// benchmark once (the --benchmark_* flags apply) and prints its result as one JSON line. A
+// long-lived process lets the driver alternate hotpath and ajv batches a fraction of a second
+// apart on the same CPU, so both sides see the same machine speed.
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
+#include <iostream>
 #include <memory>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "hotpath/json.h"
@@ -29,6 +38,7 @@ struct Paths {
   std::string source_data = HOTPATH_BENCH_SOURCE_DATA;  // checked-in schemas (bench/data)
   std::string data = HOTPATH_BENCH_DEFAULT_DATA;        // generated instances
   std::string suite = HOTPATH_BENCH_DEFAULT_SUITE;      // JSON Schema Test Suite root
+  bool serve = false;                                   // --serve: batch server mode
 };
 
 [[noreturn]] void die(const std::string& message) {
@@ -104,9 +114,16 @@ void parse_only(benchmark::State& state, const std::string& bytes) {
   set_bytes(state, bytes.size());
 }
 
+// Every registered scenario, in registration order (--serve lists them).
+std::vector<std::string>& scenario_names() {
+  static std::vector<std::string> names;
+  return names;
+}
+
 template <typename Fn>
 void add(const std::string& name, Fn fn) {
   benchmark::RegisterBenchmark(name.c_str(), fn)->Unit(benchmark::kNanosecond);
+  scenario_names().push_back(name);
 }
 
 void register_order_benchmarks(const Inputs& in) {
@@ -315,7 +332,78 @@ void register_suite_benchmarks(const std::vector<SuiteCase>& cases) {
   }
 }
 
-// Takes our own --data_dir / --suite_dir flags out of argv before Google Benchmark sees it.
+// --serve: collects the runs of one RunSpecifiedBenchmarks call instead of printing them.
+class Collector : public benchmark::BenchmarkReporter {
+ public:
+  bool ReportContext(const Context&) override { return true; }
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const Run& r : runs)
+      if (r.run_type == Run::RT_Iteration) runs_.push_back(r);
+  }
+  std::vector<Run> take() { return std::exchange(runs_, {}); }
+
+ private:
+  std::vector<Run> runs_;
+};
+
+std::string quoted(std::string_view s) {
+  std::string out;
+  json::write_string(s, out);
+  return out;
+}
+
+std::string number(double x) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g", x);
+  return buf;
+}
+
+// A scenario name as a Google Benchmark filter that matches it and nothing else.
+std::string exact_filter(std::string_view name) {
+  std::string out = "^";
+  for (char ch : name) {
+    if (std::strchr("\\^$.|?*+()[]{}", ch) != nullptr) out += '\\';
+    out += ch;
+  }
+  return out + "$";
+}
+
+// The --serve loop (see the top of the file).
+int serve() {
+  std::string line = "{\"hotpath_compiler\":" + quoted(__VERSION__) +
+                     ",\"hotpath_build_type\":" + quoted(HOTPATH_BENCH_BUILD_TYPE) +
+                     ",\"scenarios\":[";
+  for (size_t i = 0; i < scenario_names().size(); ++i)
+    line += (i ? "," : "") + quoted(scenario_names()[i]);
+  std::cout << line << "]}" << std::endl;
+  Collector collector;
+  std::string name;
+  while (std::getline(std::cin, name)) {
+    if (name.empty()) break;
+    benchmark::RunSpecifiedBenchmarks(&collector, exact_filter(name));
+    const std::vector<benchmark::BenchmarkReporter::Run> runs = collector.take();
+    std::string out = "{\"name\":" + quoted(name);
+    if (runs.empty()) {
+      out += ",\"error\":\"no such scenario\"";
+    } else if (runs.back().error_occurred) {
+      out += ",\"error\":" + quoted(runs.back().error_message);
+    } else {
+      const benchmark::BenchmarkReporter::Run& r = runs.back();
+      out += ",\"cpu_ns\":" + number(r.GetAdjustedCPUTime() *
+                                     benchmark::GetTimeUnitMultiplier(benchmark::kNanosecond) /
+                                     benchmark::GetTimeUnitMultiplier(r.time_unit));
+      out += ",\"iterations\":" + std::to_string(r.iterations);
+      for (const auto& [key, counter] : r.counters)
+        out += "," + quoted(key) + ":" + number(counter.value);
+      if (!r.report_label.empty()) out += ",\"label\":" + quoted(r.report_label);
+    }
+    std::cout << out << "}" << std::endl;
+  }
+  return 0;
+}
+
+// Takes our own --data_dir / --suite_dir / --serve flags out of argv before Google Benchmark
+// sees it.
 Paths take_paths(int& argc, char** argv) {
   Paths p;
   if (const char* env = std::getenv("HOTPATH_BENCH_DATA")) p.data = env;
@@ -326,6 +414,8 @@ Paths take_paths(int& argc, char** argv) {
       p.data = std::string(a.substr(11));
     } else if (a.rfind("--suite_dir=", 0) == 0) {
       p.suite = std::string(a.substr(12));
+    } else if (a == "--serve") {
+      p.serve = true;
     } else {
       argv[kept++] = argv[i];
     }
@@ -355,6 +445,11 @@ int main(int argc, char** argv) {
 
   register_order_benchmarks(in);
   register_suite_benchmarks(suite);
+  if (paths.serve) {
+    const int status = serve();
+    benchmark::Shutdown();
+    return status;
+  }
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;
