@@ -330,7 +330,7 @@ struct DepthGuard {
 Value Ev::eval(const Node* e, Value input, Env* env) {
   if (failed) return Value();
   DepthGuard guard(depth);
-  if (!check_limits(e->position)) return Value();
+  if (!within_limits(e->position)) return Value();
   Value r;
   switch (e->kind) {
     case NK::Num:

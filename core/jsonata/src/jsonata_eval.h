@@ -320,6 +320,15 @@ class Ev {
                 const char* token);
   Env* tuple_env(Env* env, const Tuple& t);
   bool check_limits(size_t pos);
+  // eval()'s check, inline: the common case (no deadline, shallow, stack to spare) decided
+  // here; anything else goes to check_limits, which decides exactly. depth <= depth +
+  // applications, so passing the nesting cap here also passes check_limits's depth tests.
+  [[gnu::always_inline]] bool within_limits(size_t pos) {
+    if (!has_deadline && depth + applications <= kMaxNesting &&
+        (!max_depth || depth <= max_depth) && stack_ok()) [[likely]]
+      return true;
+    return check_limits(pos);
+  }
 
  public:
   // This thread's stack floor (stack_guard.h), read once: eval() checks it on every node.
