@@ -110,6 +110,29 @@ TEST(JsonataOutput, ObjectsKeepInsertionOrderWithIndexKeysFirst) {
   EXPECT_EQ(run("$", R"({"b":1,"2":2,"1":3})"), R"({"1":3,"2":2,"b":1})");
 }
 
+// Input objects are used as written unless a key repeats or is an array index (Ev::plain_jobj);
+// duplicates keep the first position and the last value, as JSON.parse does.
+TEST(JsonataOutput, InputObjectsWithDuplicateKeysReadAsJsonParseWould) {
+  EXPECT_EQ(run("$", R"({"a":1,"b":2,"a":3})"), R"({"a":3,"b":2})");
+  EXPECT_EQ(run("$keys($)", R"({"a":1,"b":2,"a":3})"), R"(["a","b"])");
+  EXPECT_EQ(run("*", R"({"a":1,"b":2,"a":3})"), "[3,2]");
+  EXPECT_EQ(run("**", R"({"x":{"a":1,"b":2,"a":3}})"),
+            R"([{"x":{"a":3,"b":2}},{"a":3,"b":2},3,2])");
+  // Distinct keys of the same length and end bytes: used as written, in order.
+  EXPECT_EQ(run("$", R"({"axb":1,"ayb":2,"azb":3})"), R"({"axb":1,"ayb":2,"azb":3})");
+  EXPECT_EQ(run("*", R"({"axb":1,"ayb":2,"azb":3})"), "[1,2,3]");
+  // More than 32 members, with and without a duplicate.
+  std::string many = "{", many_dup;
+  for (int i = 0; i < 40; ++i)
+    many += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":" + std::to_string(i);
+  many_dup = many + ",\"k7\":70}";
+  many += "}";
+  EXPECT_EQ(run("$count(*)", many.c_str()), "40");
+  EXPECT_EQ(run("$count(*)", many_dup.c_str()), "40");
+  EXPECT_EQ(run("k7", many_dup.c_str()), "70");
+  EXPECT_EQ(run("$keys($)[7]", many_dup.c_str()), "\"k7\"");
+}
+
 TEST(JsonataOutput, FunctionsSerializeLikeJsonStringify) {
   EXPECT_EQ(run("function($x){$x}"), "undefined");
   EXPECT_EQ(run(R"({"f": function($x){$x}, "a": 1})"), R"({"a":1})");
