@@ -52,9 +52,11 @@ rm -f "$RAW"/hotpath_schema*.json "$RAW"/ajv_schema*.json
 [ -x "$BIN" ] || echo "bench: $BIN not built; the report marks the hotpath side missing" >&2
 echo "bench: $ROUNDS round(s) x ${MIN_TIME}s batches per scenario and side, on CPU $CPU" \
      "(ajv $(node -p "require('$ROOT/node_modules/ajv/package.json').version"), Node $(node --version))"
+filter=()
+[ -n "$FILTER" ] && filter=(--filter "$FILTER")
 run node "$ROOT/bench/schema/paired.mjs" --data "$DATA" --suite "$SUITE" \
   --hotpath "$BIN" --hotpath-out "$hotpath_json" --ajv-out "$ajv_json" \
-  --rounds "$ROUNDS" --min-time "$MIN_TIME" --cpu "$CPU" --filter "$FILTER"
+  --rounds "$ROUNDS" --min-time "$MIN_TIME" --cpu "$CPU" "${filter[@]}"
 
 run node "$ROOT/bench/report.mjs" --hotpath "$hotpath_json" --ajv "$ajv_json" \
   --commands "$COMMANDS" --out "$RESULTS"

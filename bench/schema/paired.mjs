@@ -56,28 +56,54 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-// One batch server: send a scenario name, read its one-line JSON answer.
+// One batch server: send a scenario name, read its one-line JSON answer. A server that exits,
+// prints something that is not the answer, or takes longer than kTimeoutMs is marked dead (and
+// killed): its side's remaining scenarios report that error, and the run goes on.
+const kTimeoutMs = 120_000;
 class Server {
   constructor(label, argv) {
     this.label = label;
-    this.argv = argv;
     this.child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'inherit'] });
     this.lines = createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
     this.dead = null;
-    this.child.on('error', (e) => { this.dead = e.message; });
+    this.child.on('error', (e) => { this.dead ??= e.message; });
+    this.child.stdin.on('error', () => {});  // a dead server's closed pipe: reported by read()
   }
+  kill(why) {
+    this.dead ??= why;
+    this.child.kill('SIGKILL');
+  }
+  // The next line as JSON, or null (and the server dead).
   async read() {
-    const { value, done } = await this.lines.next();
-    if (done) {
-      this.dead ??= `exited (${this.child.exitCode ?? this.child.signalCode ?? 'no status'})`;
+    let timer;
+    const timeout = new Promise((resolve) => {
+      timer = setTimeout(() => resolve({ timedOut: true }), kTimeoutMs);
+    });
+    const got = await Promise.race([this.lines.next(), timeout]);
+    clearTimeout(timer);
+    if (got.timedOut) {
+      this.kill(`gave no answer within ${kTimeoutMs / 1000} s`);
       return null;
     }
-    return JSON.parse(value);
+    if (got.done) {
+      this.dead ??= 'exited';
+      return null;
+    }
+    try {
+      return JSON.parse(got.value);
+    } catch {
+      this.kill(`printed a line that is not JSON: ${got.value.slice(0, 120)}`);
+      return null;
+    }
   }
   async run(name) {
-    if (this.dead) return { name, error: `${this.label} server ${this.dead}` };
-    this.child.stdin.write(name + '\n');
-    return (await this.read()) ?? { name, error: `${this.label} server ${this.dead}` };
+    if (!this.dead) {
+      this.child.stdin.write(name + '\n');
+      const r = await this.read();
+      if (r && r.name === name) return r;
+      if (r) this.kill(`answered for ${JSON.stringify(r.name)} when asked for ${JSON.stringify(name)}`);
+    }
+    return { name, error: `${this.label} server ${this.dead}` };
   }
   close() {
     if (!this.dead) this.child.stdin.end('\n');
@@ -87,7 +113,12 @@ class Server {
 const args = parseArgs(process.argv.slice(2));
 
 // Both servers on one CPU when taskset is there (util-linux); otherwise where the OS puts them.
-const pinned = spawnSync('taskset', ['-c', String(args.cpu), 'true']).status === 0;
+const haveTaskset = !spawnSync('taskset', ['-V']).error;
+if (haveTaskset && spawnSync('taskset', ['-c', String(args.cpu), 'true']).status !== 0) {
+  console.error(`paired.mjs: cannot pin to CPU ${args.cpu} (--cpu / BENCH_CPU)`);
+  process.exit(2);
+}
+const pinned = haveTaskset;
 const pin = (argv) => (pinned ? ['taskset', '-c', String(args.cpu), ...argv] : argv);
 
 let hotpathBin = args.hotpath;
@@ -115,7 +146,9 @@ if (!ajvInfo) {
   process.exit(1);
 }
 const hotpathInfo = hotpath ? await hotpath.read() : null;
-if (hotpath && !hotpathInfo) console.error(`paired.mjs: the hotpath side did not start (${hotpath.dead})`);
+if (hotpath && !hotpathInfo) {
+  console.error(`paired.mjs: the hotpath side did not start (${hotpath.dead}); the report marks it missing`);
+}
 
 const names = [...new Set([...ajvInfo.scenarios, ...(hotpathInfo?.scenarios ?? [])])]
   .filter((n) => !args.filter || args.filter.test(n));
@@ -178,7 +211,7 @@ ajv.close();
 hotpath?.close();
 
 const pairing = { cpu: pinned ? args.cpu : null, rounds: args.rounds, min_time_s: args.minTime };
-if (hotpath && args.hotpathOut) {
+if (hotpathInfo && args.hotpathOut) {
   writeFileSync(args.hotpathOut, JSON.stringify({
     context: { date, load_avg: loadAvgStart, hotpath_compiler: hotpathInfo?.hotpath_compiler,
                hotpath_build_type: hotpathInfo?.hotpath_build_type, paired: pairing },

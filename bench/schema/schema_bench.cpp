@@ -14,6 +14,7 @@
 // apart on the same CPU, so both sides see the same machine speed.
 #include <benchmark/benchmark.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -352,7 +353,9 @@ std::string quoted(std::string_view s) {
   return out;
 }
 
+// A JSON number; NaN and infinities (not JSON) as null.
 std::string number(double x) {
+  if (!std::isfinite(x)) return "null";
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.17g", x);
   return buf;
@@ -382,13 +385,16 @@ int serve() {
     if (name.empty()) break;
     benchmark::RunSpecifiedBenchmarks(&collector, exact_filter(name));
     const std::vector<benchmark::BenchmarkReporter::Run> runs = collector.take();
-    std::string out = "{\"name\":" + quoted(name);
-    if (runs.empty()) {
-      out += ",\"error\":\"no such scenario\"";
-    } else if (runs.back().error_occurred) {
-      out += ",\"error\":" + quoted(runs.back().error_message);
+    // The reply names the benchmark that ran, so the driver can check it is the one it asked for.
+    std::string out;
+    if (runs.size() != 1) {
+      out = "{\"name\":" + quoted(name) + ",\"error\":" +
+            quoted(runs.empty() ? "no such scenario"
+                                : std::to_string(runs.size()) + " benchmarks matched");
+    } else if (const benchmark::BenchmarkReporter::Run& r = runs.front(); r.error_occurred) {
+      out = "{\"name\":" + quoted(r.benchmark_name()) + ",\"error\":" + quoted(r.error_message);
     } else {
-      const benchmark::BenchmarkReporter::Run& r = runs.back();
+      out = "{\"name\":" + quoted(r.benchmark_name());
       out += ",\"cpu_ns\":" + number(r.GetAdjustedCPUTime() *
                                      benchmark::GetTimeUnitMultiplier(benchmark::kNanosecond) /
                                      benchmark::GetTimeUnitMultiplier(r.time_unit));
