@@ -97,7 +97,10 @@ void push_segment(PathStack& path, Seg s) {
 void push_segment(PathStack& path, std::string_view name) { path.push_back(seg(name)); }
 
 std::string render(const PathStack& path) {
+  size_t size = 0;  // before escapes, which are rare: one allocation
+  for (const Seg& s : path) size += 1 + (s.index == Seg::kName ? s.name.size() : 10);
   std::string out;
+  out.reserve(size);
   for (const Seg& s : path) {
     if (s.index == Seg::kName) {
       append_pointer_token(out, s.name);
@@ -196,15 +199,22 @@ struct FlagMode {
   ~FlagMode() { c.basic = saved; }
 };
 
-std::string preview(const json::Value& v) {
-  std::string s = json::to_string(v);
-  if (s.size() > 64) {
-    size_t cut = 60;
-    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80)
+// Appends `v` as JSON, cut to about 64 bytes ("..." marks a cut).
+void append_preview(std::string& out, const json::Value& v) {
+  const size_t start = out.size();
+  json::write(v, out);
+  if (out.size() - start > 64) {
+    size_t cut = start + 60;
+    while (cut > start && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80)
       --cut;  // keep UTF-8 whole
-    s.resize(cut);
-    s += "...";
+    out.resize(cut);
+    out += "...";
   }
+}
+
+std::string preview(const json::Value& v) {
+  std::string s;
+  append_preview(s, v);
   return s;
 }
 
@@ -214,11 +224,19 @@ std::string quoted(std::string_view s) {
   return out;
 }
 
+// Appends the decimal text of n.
+void append_number(std::string& out, uint64_t n) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, n);
+  out.append(buf, r.ptr);
+}
+
 void report(Ctx& c, std::string_view keyword, const std::string& abs_location, std::string message,
             std::string params = "{}") {
   if (!c.basic) return;
+  if (c.errors->capacity() == 0) c.errors->reserve(8);  // an invalid instance seldom has more
   OutputError e;
-  e.keyword = std::string(keyword);
+  e.keyword.assign(keyword);
   e.keyword_location = render(c.kpath);
   e.absolute_keyword_location = abs_location;
   e.instance_location = render(c.ipath);
@@ -940,43 +958,103 @@ HP_NOINLINE bool op_unevaluated_items(const Keyword& k, const json::Value& inst,
 // Basic-mode report of a leaf assertion that check_assertion has already found failing: this
 // only words the error (re-deriving details such as the length or the duplicate's index).
 HP_COLD void report_assertion(const Keyword& k, const json::Value& inst, Ctx& c) {
-  auto fail = [&](std::string message, std::string params) {
+  // Each message and params text is built once, by appending (no temporaries).
+  std::string message, params;
+  message.reserve(96);
+  params.reserve(48);
+  auto fail = [&]() {
     PathMark km(c.kpath);
     push_segment(c.kpath, k.name);
     report(c, k.name, k.abs_location, std::move(message), std::move(params));
   };
+  // params = {"key": value}, the value as JSON text already, or a string to quote.
+  auto param = [&](std::string_view key, std::string_view json_text) {
+    params += "{\"";
+    params += key;
+    params += "\":";
+    params += json_text;
+    params += '}';
+  };
+  auto param_string = [&](std::string_view key, std::string_view text) {
+    params += "{\"";
+    params += key;
+    params += "\":";
+    json::write_string(text, params);
+    params += '}';
+  };
+  auto limit_params = [&](uint64_t limit) {
+    char buf[24];
+    param("limit",
+          std::string_view(buf, size_t(std::to_chars(buf, buf + sizeof buf, limit).ptr - buf)));
+  };
+  auto got = [&](const json::Value& v) {  // ", got <the value>"
+    message += ", got ";
+    append_preview(message, v);
+  };
   auto plural = [](uint64_t n, const char* one, const char* many) { return n == 1 ? one : many; };
+  // maxItems / minItems / maxProperties / minProperties: "must have at most 3 items, got 4"
+  auto count_limit = [&](bool at_most, const char* one, const char* many) {
+    message += at_most ? "must have at most " : "must have at least ";
+    append_number(message, k.count);
+    message += plural(k.count, one, many);
+    message += ", got ";
+    append_number(message, inst.size());
+    limit_params(k.count);
+    fail();
+  };
   switch (k.op) {
     case Op::type: {
-      std::string want = type_list(k.type_mask);
-      std::string shown = want;
-      std::replace(shown.begin(), shown.end(), ',', '|');
-      fail("must be " + (k.type_mask & (k.type_mask - 1) ? "one of " + shown : shown) + ", got " +
-               std::string(json::type_name(inst.type())) +
-               (inst.is_number() || inst.is_bool() || inst.is_null() ? " " + preview(inst)
-                                                                     : std::string()),
-           "{\"type\":" + quoted(want) + "}");
-      return;
+      const std::string want = type_list(k.type_mask);
+      message += "must be ";
+      if (k.type_mask & (k.type_mask - 1)) {
+        message += "one of ";
+        for (char ch : want) message += ch == ',' ? '|' : ch;
+      } else {
+        message += want;
+      }
+      message += ", got ";
+      message += json::type_name(inst.type());
+      if (inst.is_number() || inst.is_bool() || inst.is_null()) {
+        message += ' ';
+        append_preview(message, inst);
+      }
+      param_string("type", want);
+      return fail();
     }
     case Op::enum_: {
       std::string allowed = "[";
-      for (size_t i = 0; i < k.values.size(); ++i)
-        allowed += (i ? "," : "") + json::to_string(k.values[i]);
-      allowed += "]";
-      std::string shown = allowed.size() > 200 ? allowed.substr(0, 196) + "...]" : allowed;
-      fail("must be one of " + shown + ", got " + preview(inst),
-           "{\"allowedValues\":" + allowed + "}");
-      return;
+      for (size_t i = 0; i < k.values.size(); ++i) {
+        if (i) allowed += ',';
+        json::write(k.values[i], allowed);
+      }
+      allowed += ']';
+      message += "must be one of ";
+      if (allowed.size() > 200) {
+        message.append(allowed, 0, 196);
+        message += "...]";
+      } else {
+        message += allowed;
+      }
+      got(inst);
+      param("allowedValues", allowed);
+      return fail();
     }
-    case Op::const_:
-      fail("must be equal to the constant " + preview(k.values[0]) + ", got " + preview(inst),
-           "{\"allowedValue\":" + json::to_string(k.values[0]) + "}");
-      return;
+    case Op::const_: {
+      message += "must be equal to the constant ";
+      append_preview(message, k.values[0]);
+      got(inst);
+      std::string value;
+      json::write(k.values[0], value);
+      param("allowedValue", value);
+      return fail();
+    }
     case Op::multiple_of: {
-      std::string divisor(k.number.number_text());
-      fail("must be a multiple of " + divisor + ", got " + preview(inst),
-           "{\"multipleOf\":" + divisor + "}");
-      return;
+      const std::string_view divisor = k.number.number_text();
+      message += "must be a multiple of ";
+      message += divisor;
+      got(inst);
+      param("multipleOf", divisor);
+      return fail();
     }
     case Op::maximum:
     case Op::exclusive_maximum:
@@ -986,63 +1064,83 @@ HP_COLD void report_assertion(const Keyword& k, const json::Value& inst, Ctx& c)
                        : k.op == Op::exclusive_maximum ? "<"
                        : k.op == Op::minimum           ? ">="
                                                        : ">";
-      std::string lim(k.number.number_text());
-      fail("must be " + std::string(op) + " " + lim + ", got " + preview(inst),
-           "{\"comparison\":\"" + std::string(op) + "\",\"limit\":" + lim + "}");
-      return;
+      const std::string_view lim = k.number.number_text();
+      message += "must be ";
+      message += op;
+      message += ' ';
+      message += lim;
+      got(inst);
+      params += "{\"comparison\":\"";
+      params += op;
+      params += "\",\"limit\":";
+      params += lim;
+      params += '}';
+      return fail();
     }
     case Op::max_length:
     case Op::min_length:
-      fail("must be at " + std::string(k.op == Op::max_length ? "most " : "least ") +
-               std::to_string(k.count) + plural(k.count, " character", " characters") +
-               " long, got " + std::to_string(json::count_code_points(inst.as_string())),
-           "{\"limit\":" + std::to_string(k.count) + "}");
-      return;
+      message += k.op == Op::max_length ? "must be at most " : "must be at least ";
+      append_number(message, k.count);
+      message += plural(k.count, " character", " characters");
+      message += " long, got ";
+      append_number(message, json::count_code_points(inst.as_string()));
+      limit_params(k.count);
+      return fail();
     case Op::pattern:
       if (k.regex->test(inst.as_string(), c.prog.regex_step_budget) ==
           regex::Status::budget_exceeded) {
-        fail("pattern " + quoted(k.names[0]) + " exceeded the regex step budget (" +
-                 std::to_string(c.prog.regex_step_budget) + " steps); the value is rejected",
-             "{\"pattern\":" + quoted(k.names[0]) + "}");
+        message += "pattern ";
+        json::write_string(k.names[0], message);
+        message += " exceeded the regex step budget (";
+        append_number(message, c.prog.regex_step_budget);
+        message += " steps); the value is rejected";
       } else {
-        fail("must match pattern " + quoted(k.names[0]) + ", got " + preview(inst),
-             "{\"pattern\":" + quoted(k.names[0]) + "}");
+        message += "must match pattern ";
+        json::write_string(k.names[0], message);
+        got(inst);
       }
-      return;
+      param_string("pattern", k.names[0]);
+      return fail();
     case Op::max_items:
     case Op::min_items:
-      fail("must have at " + std::string(k.op == Op::max_items ? "most " : "least ") +
-               std::to_string(k.count) + plural(k.count, " item", " items") + ", got " +
-               std::to_string(inst.size()),
-           "{\"limit\":" + std::to_string(k.count) + "}");
-      return;
+      return count_limit(k.op == Op::max_items, " item", " items");
     case Op::unique_items: {
       uint32_t i = 0, j = 0;
       find_duplicate(inst, &i, &j);
-      fail("must not contain duplicate items (items " + std::to_string(i) + " and " +
-               std::to_string(j) + " are equal)",
-           "{\"i\":" + std::to_string(j) + ",\"j\":" + std::to_string(i) + "}");
-      return;
+      message += "must not contain duplicate items (items ";
+      append_number(message, i);
+      message += " and ";
+      append_number(message, j);
+      message += " are equal)";
+      params += "{\"i\":";
+      append_number(params, j);
+      params += ",\"j\":";
+      append_number(params, i);
+      params += '}';
+      return fail();
     }
     case Op::max_properties:
     case Op::min_properties:
-      fail("must have at " + std::string(k.op == Op::max_properties ? "most " : "least ") +
-               std::to_string(k.count) + plural(k.count, " property", " properties") + ", got " +
-               std::to_string(inst.size()),
-           "{\"limit\":" + std::to_string(k.count) + "}");
-      return;
+      return count_limit(k.op == Op::max_properties, " property", " properties");
     case Op::required:
       for (const std::string& name : k.names) {  // one error per missing name
         if (!inst.find(name)) {
-          fail("required property " + quoted(name) + " is missing",
-               "{\"missingProperty\":" + quoted(name) + "}");
+          message.clear();
+          params.clear();
+          message += "required property ";
+          json::write_string(name, message);
+          message += " is missing";
+          param_string("missingProperty", name);
+          fail();
         }
       }
       return;
     case Op::format:
-      fail("must be a valid " + k.names[0] + ", got " + preview(inst),
-           "{\"format\":" + quoted(k.names[0]) + "}");
-      return;
+      message += "must be a valid ";
+      message += k.names[0];
+      got(inst);
+      param_string("format", k.names[0]);
+      return fail();
     default:
       return;
   }
