@@ -1,6 +1,8 @@
 #include "uri.h"
 
 #include <cctype>
+#include <cstdint>
+#include <cstring>
 
 namespace hotpath::schema::internal {
 namespace {
@@ -214,10 +216,32 @@ bool parse_json_pointer(std::string_view pointer, std::vector<std::string>& toke
   return true;
 }
 
+namespace {
+// True when one of the 8 bytes in x is '~' or '/' (a zero byte after the XOR).
+bool has_tilde_or_slash(uint64_t x) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+  auto has_zero = [](uint64_t v) { return ((v - kOnes) & ~v & kHighs) != 0; };
+  return has_zero(x ^ (kOnes * '~')) || has_zero(x ^ (kOnes * '/'));
+}
+}  // namespace
+
 void append_pointer_token(std::string& out, std::string_view token) {
   out.push_back('/');
-  // Runs without '~' or '/' (nearly every name) go in one append.
-  const char* run = token.data();
+  // Nearly every name has nothing to escape: checked 8 bytes at a time, then one append.
+  const char* const data = token.data();
+  size_t i = 0;
+  for (; i + 8 <= token.size(); i += 8) {
+    uint64_t x;
+    std::memcpy(&x, data + i, 8);
+    if (has_tilde_or_slash(x)) break;
+  }
+  while (i < token.size() && data[i] != '~' && data[i] != '/') ++i;
+  if (i == token.size()) {
+    out.append(token);
+    return;
+  }
+  // Runs without '~' or '/' go in one append each.
+  const char* run = data;
   const char* const end = run + token.size();
   for (const char* p = run; p != end; ++p) {
     if (*p != '~' && *p != '/') [[likely]]

@@ -844,6 +844,27 @@ TEST(StandardOutput, pointers_escape_slash_and_tilde) {
   EXPECT_EQ(e->absolute_keyword_location, "https://example.com/e#/properties/a~1b~0c/minimum");
 }
 
+// Names are checked for '~' and '/' 8 bytes at a time, then byte by byte: escapes in the
+// first word, in a later word, in the tail, and none in a long name.
+TEST(StandardOutput, pointers_escape_at_every_position_of_long_names) {
+  const std::pair<std::string, std::string> names[] = {
+      {"a/cdefghijklmnop", "a~1cdefghijklmnop"},
+      {"abcdefghij~lmnopq", "abcdefghij~0lmnopq"},
+      {"abcdefghijklmnop/", "abcdefghijklmnop~1"},
+      {"abcdefgh~ijklmnop/q~", "abcdefgh~0ijklmnop~1q~0"},
+      {"abcdefghijklmnopqrstuvwxyz", "abcdefghijklmnopqrstuvwxyz"},
+  };
+  for (const auto& [name, escaped] : names) {
+    std::string key = json::to_string(json::Value::string(name.data(), uint32_t(name.size())));
+    auto v = compile_or_fail("{\"properties\":{" + key + ":{\"minimum\":0}}}");
+    ASSERT_TRUE(v);
+    const Output out = basic_output(*v, "{" + key + ":-1}");
+    const OutputError* e = find_error(out, "/properties/" + escaped + "/minimum");
+    ASSERT_NE(e, nullptr) << name << ": " << describe(out);
+    EXPECT_EQ(e->instance_location, "/" + escaped) << name;
+  }
+}
+
 TEST(StandardOutput, required_error_names_the_missing_property_at_the_parent) {
   auto v = compile_or_fail(R"({"properties":{"order":{"required":["price","qty"]}}})");
   ASSERT_TRUE(v);
