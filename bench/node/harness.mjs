@@ -1,6 +1,7 @@
 // Timing for the Node benchmarks: CPU-time batches (process.cpuUsage, like bench/schema/ajv.mjs),
 // an iteration count calibrated per side, and the sides of one comparison interleaved batch by
-// batch so a burst of load from other processes lands on all of them.
+// batch so a burst of load from other processes lands on all of them; ratios are taken round by
+// round (ratio()).
 import os from 'node:os';
 
 const cpuNs = (u) => (u.user + u.system) * 1000;
@@ -69,9 +70,20 @@ export function compare(sides, { minTime, repetitions }) {
       iqrPct: m > 0 ? (100 * (quantile(cpu[name], 0.75) - quantile(cpu[name], 0.25))) / m : 0,
       iterations: n[name],
       batches: repetitions,
+      cpuBatches: cpu[name],  // CPU ns per call of each batch, in round order
     };
   }
   return out;
+}
+
+// How many times faster side `fast` is than side `slow` in a compare() result: the median of
+// the round-by-round ratios slow / fast. The batches of one round ran one after the other, so
+// on a VM whose CPUs change speed from one second to the next they compare better than the
+// medians of all batches do.
+export function ratio(r, slow, fast) {
+  const a = r[slow]?.cpuBatches, b = r[fast]?.cpuBatches;
+  if (!a || !b || a.length !== b.length || a.length === 0) return r[slow].ns / r[fast].ns;
+  return median(a.map((x, i) => x / b[i]));
 }
 
 export function machine() {

@@ -13,7 +13,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { createHash, hash as cryptoHash } from 'node:crypto';
-import { compare, machine, fmtNs, fmtRatio, consume, median } from './harness.mjs';
+import { compare, machine, fmtNs, fmtRatio, consume, median, ratio as timesFaster } from './harness.mjs';
 import * as js from './js-peers.mjs';
 
 const require = createRequire(import.meta.url);
@@ -274,19 +274,19 @@ function kernels() {
     out.push(`|---:|${sideNames.map(() => '---:').join('|')}|---:|---:|`);
     for (const { size, r } of rows) {
       const cells = sideNames.map((s) => (r[s] ? `${fmtNs(r[s].ns)} ±${r[s].iqrPct.toFixed(0)}%` : '—'));
-      const ratio = (s) => (r[s] && r[nativeName] ? fmtRatio(r[s].ns / r[nativeName].ns) : '—');
+      const ratio = (s) => (r[s] && r[nativeName] ? fmtRatio(timesFaster(r, s, nativeName)) : '—');
       out.push(`| ${size.toLocaleString('en-US')} | ${cells.join(' | ')} | ${ratio(plainName)} | ${ratio(optName)} |`);
     }
     const measured = rows.filter(({ r }) => r[nativeName] && r[optName]);
     let crossover = null;
     for (let i = measured.length - 1; i >= 0; i--) {
-      if (measured[i].r[optName].ns >= measured[i].r[nativeName].ns) crossover = measured[i].size;
+      if (timesFaster(measured[i].r, optName, nativeName) >= 1) crossover = measured[i].size;
       else break;
     }
     out.push('', `Crossover vs optimized JS: ${crossover === null ? 'none in the sizes measured' : `N ≥ ${crossover.toLocaleString('en-US')}`}.`, '');
     const last = measured[measured.length - 1];
     if (last) {
-      const ratio = last.r[optName].ns / last.r[nativeName].ns;
+      const ratio = timesFaster(last.r, optName, nativeName);
       summary.push([`${spec.key}: hotpath ≥ optimized JS at N = ${last.size.toLocaleString('en-US')}`, fmtRatio(ratio), ratio >= 1]);
     }
   }
@@ -316,7 +316,7 @@ function batchVsOneByOne() {
   row('10,000 × `xxh3(Buffer)` (addon directly)', 'oneByOneNative');
   row('1 × `xxh3(joined Buffer)`', 'joined');
   row('10,000 × FNV-1a 32 in JS', 'fnv');
-  out.push('', `One-by-one costs ${fmtRatio(r.oneByOneBuf.ns / r.joined.ns)} the single call over the same bytes.`, '');
+  out.push('', `One-by-one costs ${fmtRatio(timesFaster(r, 'oneByOneBuf', 'joined'))} the single call over the same bytes.`, '');
 }
 
 // ---- 3. validation ----------------------------------------------------------------------------
@@ -346,8 +346,9 @@ async function validation() {
   out.push('formats on = `ajv-formats`; hotpath: `compile(schema, { formats })`. CPU time per call, median of the batches.', '');
   out.push('| scenario | hotpath | ajv 8 | ajv/hotpath | ± (hotpath / ajv) |', '|---|---:|---:|---:|---:|');
   const row = (label, r, h, a) => {
-    out.push(`| ${label} | ${fmtNs(r[h].ns)} | ${fmtNs(r[a].ns)} | ${fmtRatio(r[a].ns / r[h].ns)} | ${r[h].iqrPct.toFixed(0)}% / ${r[a].iqrPct.toFixed(0)}% |`);
-    return r[a].ns / r[h].ns;
+    const x = timesFaster(r, a, h);
+    out.push(`| ${label} | ${fmtNs(r[h].ns)} | ${fmtNs(r[a].ns)} | ${fmtRatio(x)} | ${r[h].iqrPct.toFixed(0)}% / ${r[a].iqrPct.toFixed(0)}% |`);
+    return x;
   };
 
   for (const formats of [false, true]) {
@@ -424,7 +425,7 @@ function ndjson(d) {
   const mbs = (k) => ((buf.length / r[k].ns) * 1e3).toFixed(0);
   out.push(`### NDJSON: 10,000 orders (${(buf.length / 1e6).toFixed(2)} MB, the ${lines.length} valid lines of \`examples/orders/orders.ndjson\` cycled), formats on`, '');
   out.push('| how | per batch | per record | MB/s | vs JS loop |', '|---|---:|---:|---:|---:|');
-  const line = (label, k) => out.push(`| ${label} | ${fmtNs(r[k].ns)} | ${fmtNs(r[k].ns / 1e4)} | ${mbs(k)} | ${fmtRatio(r.jsLoop.ns / r[k].ns)} |`);
+  const line = (label, k) => out.push(`| ${label} | ${fmtNs(r[k].ns)} | ${fmtNs(r[k].ns / 1e4)} | ${mbs(k)} | ${fmtRatio(timesFaster(r, 'jsLoop', k))} |`);
   line('hotpath `v.validateMany(buf)` (one call)', 'hpMany');
   line('hotpath `v(line)` per line (10,000 calls on `buf.subarray`)', 'hpLoop');
   line('JS loop: `toString` + `split` + `JSON.parse` + ajv per line', 'jsLoop');
