@@ -240,10 +240,10 @@ void append_pointer_token(std::string& out, std::string_view token) {
     out.append(token);
     return;
   }
-  // Runs without '~' or '/' go in one append each.
+  // Runs without '~' or '/' go in one append each; none before data + i.
   const char* run = data;
   const char* const end = run + token.size();
-  for (const char* p = run; p != end; ++p) {
+  for (const char* p = data + i; p != end; ++p) {
     if (*p != '~' && *p != '/') [[likely]]
       continue;
     out.append(run, size_t(p - run));
