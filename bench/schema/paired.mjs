@@ -17,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
+import { median } from '../node/harness.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -50,11 +51,6 @@ function parseArgs(argv) {
   return a;
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((x, y) => x - y);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 // One batch server: send a scenario name, read its one-line JSON answer. A server that exits,
 // prints something that is not the answer, or takes longer than kTimeoutMs is marked dead (and
