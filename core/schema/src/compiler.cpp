@@ -167,9 +167,20 @@ class ProgramBuilder {
         }
       }
     }
+    if (!prog_.uses_dynamic_scope)
+      for (Node& node : prog_.nodes) inline_all_of(node);
     if (!check_cycles()) return false;
     link_ref_chains();
     for (Node& node : prog_.nodes) assign_member_memo(node);
+    // Node::solo. Without the eval() around it, that keyword's own applicators still pass
+    // through eval() (and its depth check) for every subschema they run.
+    if (!prog_.uses_dynamic_scope) {
+      for (Node& node : prog_.nodes) {
+        if (!node.is_bool && !node.tracks_annotations && node.type_mask == 0x7F &&
+            node.memo_names == 0 && node.flag_keywords.size() == 1)
+          node.solo = node.flag_keywords[0];
+      }
+    }
     return true;
   }
 
@@ -190,6 +201,42 @@ class ProgramBuilder {
       props->required_mask |= mask;
       k.flag = true;  // folded into props
     }
+  }
+
+  // Flag mode: an `allOf` is the conjunction of its subschemas' keywords on the same
+  // instance, so when none of them restricts the type or collects annotations, the node
+  // runs their keywords in its own list (nested allOfs too) instead of evaluating each
+  // subschema as a node of its own. Only without dynamic references, which would see the
+  // resources of the subschemas in the dynamic scope.
+  static void inline_all_of(Node& node) {
+    if (node.is_bool || node.tracks_annotations) return;
+    auto inlinable = [&](const Keyword& k) {
+      if (k.op != Op::all_of) return false;
+      for (const Node* c : k.children) {
+        if (c == &node || c->tracks_annotations || (c->is_bool && !c->bool_value) ||
+            (!c->is_bool && c->type_mask != 0x7F))
+          return false;
+      }
+      return true;
+    };
+    if (std::none_of(node.flag_keywords.begin(), node.flag_keywords.end(),
+                     [&](const Keyword* k) { return inlinable(*k); }))
+      return;
+    std::vector<const Keyword*> list;
+    for (const Keyword* k : node.flag_keywords) {
+      if (!inlinable(*k)) {
+        list.push_back(k);
+        continue;
+      }
+      for (const Node* c : k->children) {
+        if (c->is_bool) continue;  // `true`
+        // The builder owns every node; subschemas of an allOf nest, so this ends.
+        Node& child = const_cast<Node&>(*c);
+        inline_all_of(child);
+        list.insert(list.end(), child.flag_keywords.begin(), child.flag_keywords.end());
+      }
+    }
+    node.flag_keywords = std::move(list);
   }
 
   static Keyword* properties_of(Node& node) {

@@ -382,6 +382,7 @@ bool find_duplicate(const json::Value& arr, uint32_t* out_i, uint32_t* out_j) {
 }
 
 bool eval(const Node* n, const json::Value& inst, Ctx& c, Annotations* ann);
+bool eval_keyword(const Keyword& k, const json::Value& inst, Ctx& c, Annotations* ann);
 
 // RFC 4648 base64 with padding; false on any invalid character or length.
 bool decode_base64(std::string_view in, std::string& out) {
@@ -596,15 +597,21 @@ HP_NOINLINE bool op_not(const Keyword& k, const json::Value& inst, Ctx& c, Annot
 
 HP_NOINLINE bool op_if_then_else(const Keyword& k, const json::Value& inst, Ctx& c,
                                  Annotations* ann) {
-  if (!k.child2 && !k.child3 && !ann) return true;
-  Annotations tmp;
   bool r;
-  {
+  if (!ann) {
+    if (!k.child2 && !k.child3) return true;
     FlagMode fm(c);
-    r = eval(k.child, inst, c, ann ? &tmp : nullptr);
+    const Node* cond = k.child;
+    r = cond->solo ? eval_keyword(*cond->solo, inst, c, nullptr) : eval(cond, inst, c, nullptr);
+  } else {
+    Annotations tmp;
+    {
+      FlagMode fm(c);
+      r = eval(k.child, inst, c, &tmp);
+    }
+    if (r) ann->merge(tmp);
   }
   if (r) {
-    if (ann) ann->merge(tmp);
     if (!k.child2) return true;
     return eval_child(k.child2, inst, c, ann, "then");
   }

@@ -212,6 +212,9 @@ struct Node {
   // of its named members is, for the in-place subschemas below it that look the same names
   // up (`if: {properties: {kind: ...}}`, `then: {required: [...]}`).
   uint32_t memo_names = 0;
+  // Flag mode, on a node that accepts every type and runs exactly one keyword without a
+  // member memo or dynamic scope: that keyword, which an `if` runs directly (no eval()).
+  const Keyword* solo = nullptr;
 };
 
 struct ResourceInfo {

@@ -1149,6 +1149,62 @@ TEST(FastPaths, in_place_subschemas_read_the_owners_member_memo) {
   EXPECT_FALSE(is_valid(*order, R"({"y":"s"})"));
 }
 
+TEST(FastPaths, all_of_subschemas_run_in_the_parents_keyword_list) {
+  // Flag mode runs an allOf's subschemas' keywords as the parent's own (nested allOfs too),
+  // unless a subschema restricts the type, is `false`, or collects annotations.
+  auto v = compile_or_fail(R"({
+    "properties": {"kind": {}, "n": {}},
+    "allOf": [
+      true,
+      {"allOf": [{"required": ["kind"]}, {"properties": {"n": {"minimum": 0}}}]},
+      {"if": {"properties": {"kind": {"const": "big"}}}, "then": {"properties": {"n": {"minimum": 100}}}}
+    ]})");
+  ASSERT_TRUE(v);
+  EXPECT_TRUE(is_valid(*v, R"({"kind":"small","n":1})"));
+  EXPECT_FALSE(is_valid(*v, R"({"n":1})"));
+  EXPECT_FALSE(is_valid(*v, R"({"kind":"small","n":-1})"));
+  EXPECT_FALSE(is_valid(*v, R"({"kind":"big","n":1})"));
+  EXPECT_TRUE(is_valid(*v, R"({"kind":"big","n":100})"));
+  EXPECT_TRUE(is_valid(*v, R"(7)"));
+  // A subschema with a type keeps the allOf: the type still applies.
+  auto typed = compile_or_fail(R"({"allOf": [{"type": "string"}, {"minLength": 2}]})");
+  ASSERT_TRUE(typed);
+  EXPECT_FALSE(is_valid(*typed, R"(12)"));
+  EXPECT_FALSE(is_valid(*typed, R"("a")"));
+  EXPECT_TRUE(is_valid(*typed, R"("ab")"));
+  // `false` among the subschemas: nothing is valid.
+  auto never = compile_or_fail(R"({"allOf": [{"minimum": 1}, false]})");
+  ASSERT_TRUE(never);
+  EXPECT_FALSE(is_valid(*never, R"(5)"));
+  // Below a node with unevaluatedProperties, nested subschemas' properties still count as
+  // evaluated; a subschema that collects annotations itself stays a subschema.
+  auto uneval = compile_or_fail(
+      R"({"allOf": [{"allOf": [{"properties": {"a": {}}}]}], "unevaluatedProperties": false})");
+  ASSERT_TRUE(uneval);
+  EXPECT_TRUE(is_valid(*uneval, R"({"a":"x"})"));
+  EXPECT_FALSE(is_valid(*uneval, R"({"a":"x","c":1})"));
+  auto tracking = compile_or_fail(
+      R"({"properties": {"x": {}},
+          "allOf": [{"properties": {"b": {}}, "unevaluatedProperties": false}]})");
+  ASSERT_TRUE(tracking);
+  EXPECT_TRUE(is_valid(*tracking, R"({"b":1})"));
+  EXPECT_FALSE(is_valid(*tracking, R"({"b":1,"x":1})"));
+  // An `if` of one keyword runs that keyword directly; recursion through it (here a $ref
+  // in the `if`, 1,000 levels down) still passes through the evaluator at every level.
+  auto cond = compile_or_fail(R"({
+    "if": {"properties": {"next": {"$ref": "#"}}},
+    "then": {"required": ["ok"]},
+    "else": {"required": ["bad"]}})");
+  ASSERT_TRUE(cond);
+  EXPECT_TRUE(is_valid(*cond, R"({"ok":1})"));
+  EXPECT_FALSE(is_valid(*cond, R"({"next":{}})"));  // `if` fails: "bad" is required
+  EXPECT_TRUE(is_valid(*cond, R"({"next":{"ok":1},"ok":1})"));
+  std::string chain;
+  for (int i = 0; i < 1000; ++i) chain += R"({"ok":1,"next":)";
+  EXPECT_TRUE(is_valid(*cond, chain + R"({"ok":1})" + std::string(1000, '}')));
+  EXPECT_FALSE(is_valid(*cond, chain + R"({"next":5})" + std::string(1000, '}')));
+}
+
 TEST(FastPaths, string_enums_look_names_up_exactly) {
   auto v = compile_or_fail(
       R"({"enum":["day","gtc","ioc","fok","good-till-date-and-time-x","a\u00e9","", "day"]})");
