@@ -1019,6 +1019,7 @@ Result<Validator, CompileError> Compiler::compile(std::string_view schema_json,
   if (!root) return Failure(root.error());
   auto prog = std::make_shared<internal::Program>();
   prog->regex_step_budget = store_->options().regex_step_budget;
+  prog->evaluation_budget = store_->options().evaluation_budget;
   internal::ProgramBuilder builder(*store_, *prog);
   const bool built = builder.build(root.value());
   if (const internal::SchemaLocation* l = store_->location(root.value()))

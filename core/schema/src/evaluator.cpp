@@ -157,8 +157,13 @@ class MemoSlots {
 struct Ctx {
   // A constructor, not aggregate initialization: that would zero the inline arrays of
   // ScopeStack and MemoSlots (over a kilobyte) on every validate() call.
-  Ctx(const Program& p, bool basic_output, std::vector<OutputError>* out)
-      : prog(p), basic(basic_output), errors(out) {}
+  Ctx(const Program& p, bool basic_output, std::vector<OutputError>* out,
+      const json::Value& instance)
+      : prog(p),
+        basic(basic_output),
+        errors(out),
+        root(instance),
+        steps_left(p.evaluation_budget) {}
   const Program& prog;
   bool basic;
   std::vector<OutputError>* errors;
@@ -166,9 +171,16 @@ struct Ctx {
   // segments, turned into JSON pointers only when an error is reported.
   PathStack kpath;
   PathStack ipath;
-  ScopeStack scope;  // dynamic scope: resources entered, outermost first
+  ScopeStack scope;         // dynamic scope: resources entered, outermost first
+  const json::Value& root;  // the whole instance (its size scales the evaluation budget)
+  // eval() calls left before the evaluation is aborted; 0 once it is (see abort_evaluation).
+  uint64_t steps_left;
+  bool budget_scaled = false;  // the budget has been raised for the instance's size
+  // Aborted (too deep, or over budget): the instance is invalid whatever the keywords above
+  // make of the failure (`not`, anyOf), and every further eval() fails at once.
+  bool aborted = false;
+  OutputError abort_error;  // basic mode: reported last, so no applicator can discard it
   int depth = 0;
-  bool too_deep = false;
   uintptr_t stack_floor = hotpath::stack_floor();  // read once per call (thread-local)
   // Basic mode: enclosing children whose flag-mode pre-check failed (eval_child_basic).
   int failed_prechecks = 0;
@@ -1311,16 +1323,59 @@ bool eval_keyword(const Keyword& k, const json::Value& inst, Ctx& c, Annotations
   }
 }
 
-// Deep instances and long $ref chains are legal; past kMaxDepth nested subschemas, or when
-// the thread's stack runs low, evaluation fails with an error instead of crashing.
-HP_COLD bool report_too_deep(Ctx& c, const Node* n) {
-  c.too_deep = true;
-  report(c, "$ref", n->abs_location,
-         c.depth >= kMaxDepth
-             ? "evaluation nested deeper than " + std::to_string(kMaxDepth) +
-                   " subschemas; the value is rejected"
-             : "evaluation nested too deep for this thread's stack (" + std::to_string(c.depth) +
-                   " subschemas); the value is rejected");
+// Values in `v` and below (an explicit stack: hand-built instances may nest deeper than the
+// parser allows).
+uint64_t count_values(const json::Value& v) {
+  uint64_t n = 0;
+  std::vector<const json::Value*> todo{&v};
+  while (!todo.empty()) {
+    const json::Value* x = todo.back();
+    todo.pop_back();
+    ++n;
+    if (x->is_array()) {
+      for (const json::Value* i = x->begin_items(); i != x->end_items(); ++i) todo.push_back(i);
+    } else if (x->is_object()) {
+      for (const json::Member* m = x->begin_members(); m != x->end_members(); ++m)
+        todo.push_back(&m->value);
+    }
+  }
+  return n;
+}
+
+constexpr uint64_t kBudgetPerValue = 256;
+
+// Deep instances and long $ref chains are legal, and so are schemas whose evaluation grows
+// exponentially with the instance's depth; past kMaxDepth nested subschemas, when the
+// thread's stack runs low, or past the evaluation budget, evaluation stops with an error
+// instead of crashing or holding the thread.
+HP_COLD bool abort_evaluation(Ctx& c, const Node* n, bool stack_low) {
+  if (c.aborted) return false;
+  const bool too_deep = c.depth >= kMaxDepth;
+  if (!too_deep && !stack_low && !c.budget_scaled) {  // over budget: scale it to the instance
+    c.budget_scaled = true;
+    const uint64_t scaled = count_values(c.root) * kBudgetPerValue;
+    if (scaled > c.prog.evaluation_budget) {
+      c.steps_left = scaled - c.prog.evaluation_budget;
+      return true;  // go on evaluating
+    }
+  }
+  std::string message =
+      too_deep ? "evaluation nested deeper than " + std::to_string(kMaxDepth) +
+                     " subschemas; the value is rejected"
+      : stack_low
+          ? "evaluation nested too deep for this thread's stack (" + std::to_string(c.depth) +
+                " subschemas); the value is rejected"
+          : "evaluation exceeded its budget of " +
+                std::to_string(
+                    std::max(c.prog.evaluation_budget, count_values(c.root) * kBudgetPerValue)) +
+                " subschema evaluations (the schema applies a recursive subschema more than "
+                "once at each level); the value is rejected";
+  c.aborted = true;
+  c.steps_left = 0;
+  if (c.errors) {
+    c.abort_error = OutputError{"$ref",          render(c.kpath),    n->abs_location,
+                                render(c.ipath), std::move(message), "{}"};
+  }
   return false;
 }
 
@@ -1358,10 +1413,11 @@ bool eval(const Node* n, const json::Value& inst, Ctx& c, Annotations* ann) {
     report(c, "false schema", n->abs_location, "no value is allowed here (the schema is false)");
     return false;
   }
-  if (c.depth >= kMaxDepth ||
-      reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) < c.stack_floor) [[unlikely]] {
-    return report_too_deep(c, n);
+  const bool stack_low = reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) < c.stack_floor;
+  if (c.depth >= kMaxDepth || c.steps_left == 0 || stack_low) [[unlikely]] {
+    if (!abort_evaluation(c, n, stack_low)) return false;
   }
+  --c.steps_left;
   ++c.depth;
   const bool pushed =
       c.prog.uses_dynamic_scope && (c.scope.empty() || c.scope.back() != n->resource);
@@ -1396,8 +1452,8 @@ bool eval(const Node* n, const json::Value& inst, Ctx& c, Annotations* ann) {
 }  // namespace internal
 
 bool Validator::validate(const json::Value& instance) const {
-  internal::Ctx c(*program_, false, nullptr);
-  return internal::eval(program_->root, instance, c, nullptr);
+  internal::Ctx c(*program_, false, nullptr, instance);
+  return internal::eval(program_->root, instance, c, nullptr) && !c.aborted;
 }
 
 Output Validator::evaluate(const json::Value& instance, OutputFormat format) const {
@@ -1406,10 +1462,11 @@ Output Validator::evaluate(const json::Value& instance, OutputFormat format) con
     out.valid = validate(instance);
     return out;
   }
-  internal::Ctx c(*program_, true, &out.errors);
+  internal::Ctx c(*program_, true, &out.errors, instance);
   c.kpath.reserve(32);
   c.ipath.reserve(16);
-  out.valid = internal::eval(program_->root, instance, c, nullptr);
+  out.valid = internal::eval(program_->root, instance, c, nullptr) && !c.aborted;
+  if (c.aborted) out.errors.push_back(std::move(c.abort_error));
   if (out.valid) out.errors = {};  // discarded errors (anyOf, oneOf branches): no memory kept
   return out;
 }

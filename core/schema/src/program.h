@@ -228,7 +228,8 @@ struct Program {
   bool uses_dynamic_scope = false;  // some $dynamicRef/$recursiveRef resolves dynamically
   Dialect dialect = Dialect::draft2020_12;
   uint64_t regex_step_budget = 1'000'000;
-  std::deque<Node> nodes;  // stable addresses
+  uint64_t evaluation_budget = 1'000'000;  // see CompileOptions
+  std::deque<Node> nodes;                  // stable addresses
   std::vector<ResourceInfo> resources;
   std::vector<std::shared_ptr<json::Document>> documents;  // keep schema Values alive
 };

@@ -729,6 +729,85 @@ TEST(Cycles, thousand_ref_hops_compile_and_validate) {
   EXPECT_EQ(e->instance_location, "");
 }
 
+// An expression tree whose node types are tried as oneOf branches, each recursing into the
+// children: every level evaluates its children twice (2^depth in all when the children come
+// before the discriminating "op").
+constexpr std::string_view kTwoBranchTree = R"({
+  "$defs": {"node": {"oneOf": [
+    {"type": "object", "properties": {"op": {"const": "add"},
+     "args": {"type": "array", "items": {"$ref": "#/$defs/node"}}}, "required": ["op"]},
+    {"type": "object", "properties": {"op": {"const": "mul"},
+     "args": {"type": "array", "items": {"$ref": "#/$defs/node"}}}, "required": ["op"]}]}},
+  "$ref": "#/$defs/node"})";
+
+std::string args_first_tree(int depth) {
+  return repeat(R"({"args":[)", depth) + R"({"op":"add"})" + repeat(R"(],"op":"add"})", depth);
+}
+
+TEST(Budget, exponential_evaluation_is_rejected_not_run_to_the_end) {
+  auto v = compile_or_fail(kTwoBranchTree);
+  ASSERT_TRUE(v);
+  EXPECT_TRUE(is_valid(*v, args_first_tree(8)));  // 2^8 evaluations: well within the budget
+  // 2^40 evaluations would take days; past the budget the instance is refused.
+  EXPECT_FALSE(is_valid(*v, args_first_tree(40)));
+  const Output out = basic_output(*v, args_first_tree(40));
+  ASSERT_FALSE(out.valid);
+  ASSERT_FALSE(out.errors.empty());
+  EXPECT_TRUE(contains(out.errors.back().message, "exceeded its budget of 1000000"))
+      << describe(out);
+  // Under `not`, the aborted evaluation does not turn into a pass.
+  std::string negated_schema(kTwoBranchTree);
+  negated_schema.replace(negated_schema.rfind(R"("$ref": "#/$defs/node"})"), std::string::npos,
+                         R"("not": {"$ref": "#/$defs/node"}})");
+  auto negated = compile_or_fail(negated_schema);
+  ASSERT_TRUE(negated);
+  EXPECT_FALSE(is_valid(*negated, args_first_tree(40)));
+  EXPECT_TRUE(is_valid(*negated, R"({"op":"sub"})"));
+  // A smaller budget, as an option.
+  CompileOptions tight;
+  tight.evaluation_budget = 100;
+  auto small = compile_or_fail(kTwoBranchTree, tight);
+  ASSERT_TRUE(small);
+  EXPECT_FALSE(is_valid(*small, args_first_tree(14)));  // 2^14 > 100 and > 256 per value
+}
+
+TEST(Budget, grows_with_the_instance_so_large_documents_still_validate) {
+  // Four subschema evaluations per item: 1.2 million for 300,000 items, past the base budget
+  // of a million but within 256 per value.
+  auto v = compile_or_fail(R"({
+    "$defs": {"s": {"type": "string", "not": {"const": "x"}}},
+    "items": {"anyOf": [{"$ref": "#/$defs/s"}, {"$ref": "#/$defs/s"}, {"$ref": "#/$defs/s"},
+                        {"type": "integer"}]}})");
+  ASSERT_TRUE(v);
+  std::string items = "[0";
+  for (int i = 1; i < 300'000; ++i) items += "," + std::to_string(i);
+  items += "]";
+  EXPECT_TRUE(is_valid(*v, items));
+  items.back() = ',';
+  items += "1.5]";
+  EXPECT_FALSE(is_valid(*v, items));
+}
+
+TEST(Budget, too_deep_evaluation_under_not_stays_invalid) {
+  // 5,000 nested objects each evaluated through the recursive subschema: past the depth
+  // limit (or the thread's stack). `not` must not turn the abort into a pass.
+  auto v = compile_or_fail(
+      R"({"not": {"$ref": "#/$defs/n"}, "$defs": {"n": {"properties": {"c": {"$ref": "#/$defs/n"}}}}})");
+  ASSERT_TRUE(v);
+  const int depth = 5000;
+  const std::string text = repeat(R"({"c":)", depth) + "1" + std::string(depth, '}');
+  json::Document doc;
+  json::ParseOptions options;
+  options.max_depth = 10'000;
+  auto parsed = doc.parse(text, options);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_FALSE(v->validate(*parsed.value()));
+  const Output out = v->evaluate(*parsed.value(), OutputFormat::basic);
+  EXPECT_FALSE(out.valid);
+  ASSERT_FALSE(out.errors.empty());
+  EXPECT_TRUE(contains(out.errors.back().message, "deep")) << out.errors.back().message;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Hostile patterns cannot hang the process
 

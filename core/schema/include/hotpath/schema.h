@@ -65,6 +65,11 @@ struct CompileOptions {
   bool assert_formats = false;   // `format` asserts (true) or is an annotation only (false)
   std::vector<RefMap> ref_maps;  // remote references are only ever resolved through these
   uint64_t regex_step_budget = 1'000'000;  // per pattern match; exceeding it fails validation
+  // Subschema evaluations per validation, raised to 256 per value of a larger instance.
+  // Schemas that apply a recursive subschema twice at each level (oneOf/anyOf branches, or
+  // if + properties, over the same children) take time exponential in the instance's depth;
+  // past the budget the instance is rejected with an error instead of holding a thread.
+  uint64_t evaluation_budget = 1'000'000;
 };
 
 namespace internal {
