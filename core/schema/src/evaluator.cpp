@@ -163,6 +163,7 @@ struct Ctx {
         basic(basic_output),
         errors(out),
         root(instance),
+        budget(p.evaluation_budget),
         steps_left(p.evaluation_budget) {}
   const Program& prog;
   bool basic;
@@ -171,11 +172,12 @@ struct Ctx {
   // segments, turned into JSON pointers only when an error is reported.
   PathStack kpath;
   PathStack ipath;
-  ScopeStack scope;         // dynamic scope: resources entered, outermost first
-  const json::Value& root;  // the whole instance (its size scales the evaluation budget)
+  ScopeStack scope;            // dynamic scope: resources entered, outermost first
+  const json::Value& root;     // the whole instance (its size scales the evaluation budget)
+  uint64_t budget;             // in force: the program's, raised once for a large instance
+  bool budget_scaled = false;  // that raise has been considered (the instance counted)
   // eval() calls left before the evaluation is aborted; 0 once it is (see abort_evaluation).
   uint64_t steps_left;
-  bool budget_scaled = false;  // the budget has been raised for the instance's size
   // Aborted (too deep, or over budget): the instance is invalid whatever the keywords above
   // make of the failure (`not`, anyOf), and every further eval() fails at once.
   bool aborted = false;
@@ -1354,8 +1356,9 @@ HP_COLD bool abort_evaluation(Ctx& c, const Node* n, bool stack_low) {
   if (!too_deep && !stack_low && !c.budget_scaled) {  // over budget: scale it to the instance
     c.budget_scaled = true;
     const uint64_t scaled = count_values(c.root) * kBudgetPerValue;
-    if (scaled > c.prog.evaluation_budget) {
-      c.steps_left = scaled - c.prog.evaluation_budget;
+    if (scaled > c.budget) {
+      c.steps_left = scaled - c.budget;
+      c.budget = scaled;
       return true;  // go on evaluating
     }
   }
@@ -1365,9 +1368,7 @@ HP_COLD bool abort_evaluation(Ctx& c, const Node* n, bool stack_low) {
       : stack_low
           ? "evaluation nested too deep for this thread's stack (" + std::to_string(c.depth) +
                 " subschemas); the value is rejected"
-          : "evaluation exceeded its budget of " +
-                std::to_string(
-                    std::max(c.prog.evaluation_budget, count_values(c.root) * kBudgetPerValue)) +
+          : "evaluation exceeded its budget of " + std::to_string(c.budget) +
                 " subschema evaluations (the schema applies a recursive subschema more than "
                 "once at each level); the value is rejected";
   c.aborted = true;
