@@ -12,6 +12,7 @@
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import os from 'node:os';
+import { median, quantile } from './node/harness.mjs';
 
 function parseArgs(argv) {
   const a = { hotpath: [], ajv: [] };
@@ -76,17 +77,6 @@ const TARGETS = {
 
 // ---- loading -----------------------------------------------------------------------------
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const quantile = (xs, q) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos), hi = Math.ceil(pos);
-  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
-};
 const TO_NS = { ns: 1, us: 1e3, ms: 1e6, s: 1e9 };
 
 // Google Benchmark JSON files (one per round) -> { context, byName: { name: {median, iqr, ...} } }
