@@ -1226,6 +1226,7 @@ HP_COLD bool eval_content(const Keyword& k, const json::Value& inst, Ctx& c) {
     case Op::min_length:
       if (!inst.is_string()) return true;
       if (inst.as_string().size() < k.count) return false;
+      if (inst.as_string().size() / 4 >= k.count) return true;  // a code point is at most 4 bytes
       return json::count_code_points(inst.as_string()) >= k.count;
     case Op::pattern:
       return !inst.is_string() ||

@@ -1110,6 +1110,24 @@ TEST(Concurrency, one_validator_gives_the_same_answers_on_four_threads) {
 // ---------------------------------------------------------------------------------------------
 // Fast paths that change how (not what) flag mode decides; is_valid() checks flag == basic.
 
+// minLength counts code points; a string of at least 4 x minLength bytes passes uncounted.
+TEST(FastPaths, min_length_counts_code_points_near_the_four_byte_bound) {
+  auto two = compile_or_fail(R"({"minLength":2})");
+  ASSERT_TRUE(two);
+  EXPECT_FALSE(is_valid(*two, R"("\u00e9")"));                   // 2 bytes, 1 code point
+  EXPECT_TRUE(is_valid(*two, R"("\u00e9\u00e9")"));              // 4 bytes, 2 code points
+  EXPECT_FALSE(is_valid(*two, R"("\ud83d\udca9")"));             // 4 bytes, 1 code point
+  EXPECT_TRUE(is_valid(*two, R"("\ud83d\udca9\ud83d\udca9")"));  // 8 bytes, 2 code points
+  auto one = compile_or_fail(R"({"minLength":1})");
+  ASSERT_TRUE(one);
+  EXPECT_TRUE(is_valid(*one, R"("\ud83d\udca9")"));
+  EXPECT_FALSE(is_valid(*one, R"("")"));
+  auto seven = compile_or_fail(R"({"minLength":7})");
+  ASSERT_TRUE(seven);
+  EXPECT_FALSE(is_valid(*seven, R"("\u20ac\u20ac\u20ac\u20ac\u20ac\u20ac")"));       // 18 bytes, 6
+  EXPECT_TRUE(is_valid(*seven, R"("\u20ac\u20ac\u20ac\u20ac\u20ac\u20ac\u20ac")"));  // 21 bytes, 7
+}
+
 TEST(FastPaths, required_folded_into_properties_still_fails_missing_names) {
   // Every required name is also a property: flag mode checks them in the properties pass.
   auto v = compile_or_fail(
